@@ -1,0 +1,40 @@
+"""Device choice for the PyTorch sections: CUDA, else Apple MPS, else the CPU."""
+
+from __future__ import annotations
+
+
+def choose_device(prefer: str | None = None):
+    """Return the ``torch.device`` the course runs its PyTorch sections on.
+
+    The order is CUDA (an NVIDIA GPU), then Apple's MPS, then the CPU. Passing ``prefer``
+    ("cuda", "mps" or "cpu") forces one, and fails clearly if it is not available.
+    """
+    import torch
+
+    available = {
+        "cuda": torch.cuda.is_available(),
+        "mps": bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available(),
+        "cpu": True,
+    }
+    if prefer is not None:
+        if prefer not in available:
+            raise ValueError(
+                f"prefer must be one of {sorted(available)} or None, got {prefer!r}"
+            )
+        if not available[prefer]:
+            raise ValueError(f"prefer={prefer!r} asks for a device that is not available here")
+        return torch.device(prefer)
+    for name in ("cuda", "mps", "cpu"):
+        if available[name]:
+            return torch.device(name)
+    raise AssertionError("unreachable: the CPU is always available")  # pragma: no cover
+
+
+def describe_device(device) -> str:
+    """One line naming the device, e.g. ``cuda (NVIDIA H200)`` or ``cpu``."""
+    import torch
+
+    device = torch.device(device)
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return device.type
