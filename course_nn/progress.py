@@ -17,9 +17,20 @@ def progress_enabled() -> bool:
     return os.environ.get("COURSE_NN_PROGRESS", "on").strip().lower() not in _OFF_VALUES
 
 
-def progress(iterable: Iterable, *, desc: str | None = None, total: int | None = None, **kwargs):
-    """Wrap ``iterable`` in a ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal)."""
+def progress(
+    iterable: Iterable,
+    *,
+    desc: str | None = None,
+    total: int | None = None,
+    disable_if: bool = False,
+    **kwargs,
+):
+    """Wrap ``iterable`` in a ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal).
+
+    The bar is off when ``COURSE_NN_PROGRESS`` says so or when ``disable_if`` is true.
+    """
     from tqdm.auto import tqdm
 
     kwargs.setdefault("leave", False)
-    return tqdm(iterable, desc=desc, total=total, disable=not progress_enabled(), **kwargs)
+    disable = disable_if or not progress_enabled()
+    return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)

@@ -1,0 +1,81 @@
+"""The PyTorch counterpart of ``course_nn`` models, and weight copying between the two.
+
+``to_torch(model)`` builds a ``torch.nn.Sequential`` with the same layers and copies the NumPy
+weights into it (``torch.nn.Linear`` stores its weight as (out, in), ours as (in, out), so it is
+transposed); ``copy_weights_to_torch`` and ``copy_weights_from_torch`` move weights either way
+between models of the same shape; ``torch_gradients`` reads the gradients back under our names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_nn.modules import Linear, ReLU, Sequential, Sigmoid, Tanh
+
+_ACTIVATIONS = {Sigmoid: "Sigmoid", Tanh: "Tanh", ReLU: "ReLU"}
+
+
+def to_torch(model: Sequential, device=None, dtype=None):
+    """A ``torch.nn.Sequential`` mirroring ``model``, holding a copy of its weights."""
+    import torch
+
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a course_nn Sequential, got {type(model).__name__}")
+    dtype = dtype or torch.float64
+    layers = []
+    for module in model.modules:
+        if isinstance(module, Linear):
+            layers.append(torch.nn.Linear(module.in_features, module.out_features))
+        elif type(module) in _ACTIVATIONS:
+            layers.append(getattr(torch.nn, _ACTIVATIONS[type(module)])())
+        else:
+            raise TypeError(f"no PyTorch counterpart for {type(module).__name__}")
+    torch_model = torch.nn.Sequential(*layers).to(device=device, dtype=dtype)
+    copy_weights_to_torch(model, torch_model)
+    return torch_model
+
+
+def _pairs(model: Sequential, torch_model):
+    import torch
+
+    if len(model.modules) != len(torch_model):
+        raise ValueError(
+            f"models differ in length: {len(model.modules)} NumPy modules, "
+            f"{len(torch_model)} torch modules"
+        )
+    for i, (ours, theirs) in enumerate(zip(model.modules, torch_model, strict=True)):
+        if isinstance(ours, Linear):
+            if not isinstance(theirs, torch.nn.Linear) or tuple(theirs.weight.shape) != (
+                ours.out_features,
+                ours.in_features,
+            ):
+                raise ValueError(f"module {i}: {ours!r} does not match {theirs!r}")
+            yield i, ours, theirs
+
+
+def copy_weights_to_torch(model: Sequential, torch_model) -> None:
+    """Copy every Linear layer's weight (transposed) and bias into ``torch_model``."""
+    import torch
+
+    with torch.no_grad():
+        for _, ours, theirs in _pairs(model, torch_model):
+            theirs.weight.copy_(torch.as_tensor(ours.weight.T))
+            theirs.bias.copy_(torch.as_tensor(ours.bias))
+
+
+def copy_weights_from_torch(torch_model, model: Sequential) -> None:
+    """Copy every torch Linear layer's weight (transposed back) and bias into ``model``."""
+    for _, ours, theirs in _pairs(model, torch_model):
+        ours.weight[...] = theirs.weight.detach().cpu().double().numpy().T
+        ours.bias[...] = theirs.bias.detach().cpu().double().numpy()
+
+
+def torch_gradients(model: Sequential, torch_model) -> dict[str, np.ndarray]:
+    """The torch model's ``.grad`` values under ``model``'s parameter names, as NumPy (in, out)."""
+    grads = {}
+    for i, _, theirs in _pairs(model, torch_model):
+        if theirs.weight.grad is None:
+            raise ValueError(f"torch module {i} has no gradient: call backward first")
+        grads[f"{i}.weight"] = theirs.weight.grad.detach().cpu().double().numpy().T
+        grads[f"{i}.bias"] = theirs.bias.grad.detach().cpu().double().numpy()
+    return grads

@@ -1,0 +1,189 @@
+"""A generic training loop with the slides' termination criteria (notebook 03 onwards).
+
+``fit`` trains any ``Module`` with an optimiser, by per-example (``batch_size=1``),
+mini-batch or full-batch (``batch_size=None``) updates, records a ``History`` and stops on the
+first of: the epoch budget; the training loss reaching ``target_loss``; every output within
+``output_tolerance`` of its target; no training-loss improvement for ``patience`` epochs; the
+validation loss failing to improve for ``val_patience`` epochs (it has started rising).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course_nn import layers
+from course_nn.modules import Module
+from course_nn.progress import progress
+from course_nn.validation import as_float_array, check_generator, check_int, check_option
+
+LOSSES = ("cross_entropy", "squared")
+
+
+@dataclass
+class History:
+    """Per-epoch records of a ``fit`` run.
+
+    Losses are per-example means (whatever the reduction used for the updates), accuracies
+    fractions in [0, 1]; validation lists stay empty without validation data. ``stop_reason``
+    names the criterion that ended training; ``best_epoch`` is the epoch (1-based) with the
+    lowest validation loss, or training loss without validation data.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    stop_reason: str = ""
+    best_epoch: int = 0
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+
+def loss_and_grad(loss: str, outputs: np.ndarray, targets, reduction: str | None = None):
+    """Dispatch to ``layers.softmax_cross_entropy`` (mean by default) or ``squared_error``
+    (sum by default, the slides' error)."""
+    check_option(loss, "loss", LOSSES)
+    if loss == "cross_entropy":
+        return layers.softmax_cross_entropy(outputs, targets, reduction or "mean")
+    return layers.squared_error(outputs, targets, reduction or "sum")
+
+
+def accuracy(outputs, targets) -> float:
+    """Fraction of correct predictions.
+
+    Integer targets (N,) are compared with ``argmax`` of (N, C) outputs; 2-D float targets
+    with one column are compared with ``outputs > 0.5``; one-hot targets (N, C) by argmax.
+    """
+    outputs = np.asarray(outputs)
+    targets = np.asarray(targets)
+    if targets.ndim == 1:
+        return float(np.mean(outputs.argmax(axis=1) == targets))
+    if targets.shape[1] == 1:
+        return float(np.mean((outputs > 0.5) == (targets > 0.5)))
+    return float(np.mean(outputs.argmax(axis=1) == targets.argmax(axis=1)))
+
+
+def evaluate(model: Module, loss: str, X, y) -> tuple[float, float]:
+    """Per-example mean loss and accuracy of ``model`` on (X, y), in evaluation mode."""
+    was_training = model.training
+    model.eval()
+    outputs = model.forward(X)
+    model.train(was_training)
+    value, _ = loss_and_grad(loss, outputs, y, "mean")
+    return value, accuracy(outputs, y)
+
+
+def _check_data(X, y, loss: str, x_name: str, y_name: str):
+    X = as_float_array(X, x_name, ndim=2)
+    if loss == "cross_entropy":
+        y = np.asarray(y)
+        if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(
+                f"{y_name} must be integer class labels of shape (N,) with N={len(X)} "
+                f"matching {x_name}, got {y.dtype} {y.shape}"
+            )
+    else:
+        y = as_float_array(y, y_name, ndim=2)
+        if len(y) != len(X):
+            raise ValueError(
+                f"{y_name} must have shape (N, K) with N={len(X)} matching {x_name}, got {y.shape}"
+            )
+    return X, y
+
+
+def fit(
+    model: Module,
+    optimiser,
+    X,
+    y,
+    *,
+    loss: str = "cross_entropy",
+    epochs: int = 100,
+    batch_size: int | None = 32,
+    rng: np.random.Generator | None = None,
+    X_val=None,
+    y_val=None,
+    reduction: str | None = None,
+    target_loss: float | None = None,
+    output_tolerance: float | None = None,
+    patience: int | None = None,
+    val_patience: int | None = None,
+    show_progress: bool = True,
+) -> History:
+    """Train ``model`` in place and return its ``History``.
+
+    X: (N, D); y: (N,) int labels for ``loss="cross_entropy"`` or (N, K) targets for
+    ``loss="squared"``. Examples are shuffled each epoch with ``rng`` (required unless
+    ``batch_size`` is None, i.e. full batch, or 1 with a fixed order is wanted: pass
+    ``rng=None`` then and examples go in order).
+    """
+    check_option(loss, "loss", LOSSES)
+    X, y = _check_data(X, y, loss, "X", "y")
+    has_val = X_val is not None or y_val is not None
+    if has_val:
+        X_val, y_val = _check_data(X_val, y_val, loss, "X_val", "y_val")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    n = len(X)
+    batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
+    if rng is not None:
+        check_generator(rng)
+    if val_patience is not None and not has_val:
+        raise ValueError("val_patience needs validation data: pass X_val and y_val")
+    if output_tolerance is not None and loss != "squared":
+        raise ValueError("output_tolerance applies to loss='squared' only")
+
+    history = History()
+    best, best_train, since_best_train = np.inf, np.inf, 0
+    model.train()
+    bar = progress(range(epochs), desc="epochs", disable_if=not show_progress)
+    for epoch in bar:
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch):
+            idx = order[start : start + batch]
+            optimiser.zero_grad()
+            outputs = model.forward(X[idx])
+            _, dout = loss_and_grad(loss, outputs, y[idx], reduction)
+            model.backward(dout)
+            optimiser.step()
+
+        train_loss, train_acc = evaluate(model, loss, X, y)
+        history.train_loss.append(train_loss)
+        history.train_accuracy.append(train_acc)
+        monitored = train_loss
+        if has_val:
+            val_loss, val_acc = evaluate(model, loss, X_val, y_val)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_acc)
+            monitored = val_loss
+        if monitored < best:
+            best, history.best_epoch = monitored, epoch + 1
+        if train_loss < best_train - 1e-12:
+            best_train, since_best_train = train_loss, 0
+        else:
+            since_best_train += 1
+
+        if target_loss is not None and train_loss <= target_loss:
+            history.stop_reason = f"training loss reached {target_loss}"
+        elif output_tolerance is not None and _within_tolerance(model, X, y, output_tolerance):
+            history.stop_reason = f"every output within {output_tolerance} of its target"
+        elif patience is not None and since_best_train >= patience:
+            history.stop_reason = f"no training-loss improvement for {patience} epochs"
+        elif val_patience is not None and epoch + 1 - history.best_epoch >= val_patience:
+            history.stop_reason = f"validation loss rose for {val_patience} epochs"
+        if history.stop_reason:
+            break
+    else:
+        history.stop_reason = f"epoch budget of {epochs} used"
+    return history
+
+
+def _within_tolerance(model: Module, X, y, tolerance: float) -> bool:
+    was_training = model.training
+    model.eval()
+    outputs = model.forward(X)
+    model.train(was_training)
+    return bool(np.max(np.abs(outputs - y)) < tolerance)
