@@ -164,6 +164,8 @@ def train_population(
     check_generator(rng)
     lr = check_positive(learning_rate, "learning_rate")
     mu = check_positive(momentum, "momentum", allow_zero=True)
+    if mu >= 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     r = check_positive(init_range, "init_range")
     max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
     check_positive(tolerance, "tolerance")

@@ -139,6 +139,8 @@ def softmax_cross_entropy(scores, labels, reduction: str = "mean"):
             f"labels must lie in [0, {c - 1}] for {c} classes, got min {labels.min()} "
             f"max {labels.max()}"
         )
+    if n == 0:
+        raise ValueError("scores must hold at least one example, got shape (0, C)")
     log_p = log_softmax(scores)
     loss = -log_p[np.arange(n), labels].sum()
     dscores = np.exp(log_p)
@@ -161,6 +163,8 @@ def squared_error(outputs, targets, reduction: str = "sum"):
         raise ValueError(
             f"targets must have shape {outputs.shape} matching outputs, got {targets.shape}"
         )
+    if len(outputs) == 0:
+        raise ValueError("outputs must hold at least one example, got shape (0, K)")
     diff = outputs - targets
     loss, grad = 0.5 * float(np.sum(diff**2)), diff
     if reduction == "mean":

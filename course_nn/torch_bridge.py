@@ -44,6 +44,9 @@ def _pairs(model: Sequential, torch_model):
             f"{len(torch_model)} torch modules"
         )
     for i, (ours, theirs) in enumerate(zip(model.modules, torch_model, strict=True)):
+        if type(ours) in _ACTIVATIONS:
+            if type(theirs).__name__ != _ACTIVATIONS[type(ours)]:
+                raise ValueError(f"module {i}: {ours!r} does not match {theirs!r}")
         if isinstance(ours, Linear):
             if not isinstance(theirs, torch.nn.Linear) or tuple(theirs.weight.shape) != (
                 ours.out_features,

@@ -16,7 +16,13 @@ import numpy as np
 from course_nn import layers
 from course_nn.modules import Module
 from course_nn.progress import progress
-from course_nn.validation import as_float_array, check_generator, check_int, check_option
+from course_nn.validation import (
+    as_float_array,
+    check_generator,
+    check_int,
+    check_option,
+    check_positive,
+)
 
 LOSSES = ("cross_entropy", "squared")
 
@@ -71,8 +77,10 @@ def evaluate(model: Module, loss: str, X, y) -> tuple[float, float]:
     """Per-example mean loss and accuracy of ``model`` on (X, y), in evaluation mode."""
     was_training = model.training
     model.eval()
-    outputs = model.forward(X)
-    model.train(was_training)
+    try:
+        outputs = model.forward(X)
+    finally:
+        model.train(was_training)
     value, _ = loss_and_grad(loss, outputs, y, "mean")
     return value, accuracy(outputs, y)
 
@@ -93,6 +101,27 @@ def _check_data(X, y, loss: str, x_name: str, y_name: str):
                 f"{y_name} must have shape (N, K) with N={len(X)} matching {x_name}, got {y.shape}"
             )
     return X, y
+
+
+def _check_against_model(model: Module, loss: str, X, y, y_name: str) -> None:
+    """A dry forward pass on one row tells how many outputs the model has; check y fits it."""
+    was_training = model.training
+    model.eval()
+    try:
+        width = model.forward(X[:1]).shape[1]
+    finally:
+        model.train(was_training)
+    if loss == "cross_entropy":
+        if y.min() < 0 or y.max() >= width:
+            raise ValueError(
+                f"{y_name} must hold class labels in [0, {width - 1}] for a model with {width} "
+                f"outputs, got min {y.min()} max {y.max()}"
+            )
+    elif y.shape[1] != width:
+        raise ValueError(
+            f"{y_name} must have shape (N, {width}) to match the model's {width} outputs, "
+            f"got {y.shape}"
+        )
 
 
 def fit(
@@ -117,9 +146,9 @@ def fit(
     """Train ``model`` in place and return its ``History``.
 
     X: (N, D); y: (N,) int labels for ``loss="cross_entropy"`` or (N, K) targets for
-    ``loss="squared"``. Examples are shuffled each epoch with ``rng`` (required unless
-    ``batch_size`` is None, i.e. full batch, or 1 with a fixed order is wanted: pass
-    ``rng=None`` then and examples go in order).
+    ``loss="squared"``. Examples are shuffled each epoch with ``rng``; with ``rng=None`` they
+    go in their given order every epoch (the slides' per-example algorithm, or full batch).
+    Labels and target widths are checked against the model's output before any update.
     """
     check_option(loss, "loss", LOSSES)
     X, y = _check_data(X, y, loss, "X", "y")
@@ -135,6 +164,17 @@ def fit(
         raise ValueError("val_patience needs validation data: pass X_val and y_val")
     if output_tolerance is not None and loss != "squared":
         raise ValueError("output_tolerance applies to loss='squared' only")
+    if patience is not None:
+        check_int(patience, "patience", minimum=1)
+    if val_patience is not None:
+        check_int(val_patience, "val_patience", minimum=1)
+    if output_tolerance is not None:
+        check_positive(output_tolerance, "output_tolerance")
+    if target_loss is not None:
+        check_positive(target_loss, "target_loss", allow_zero=True)
+    _check_against_model(model, loss, X, y, "y")
+    if has_val:
+        _check_against_model(model, loss, X_val, y_val, "y_val")
 
     history = History()
     best, best_train, since_best_train = np.inf, np.inf, 0
@@ -184,6 +224,8 @@ def fit(
 def _within_tolerance(model: Module, X, y, tolerance: float) -> bool:
     was_training = model.training
     model.eval()
-    outputs = model.forward(X)
-    model.train(was_training)
+    try:
+        outputs = model.forward(X)
+    finally:
+        model.train(was_training)
     return bool(np.max(np.abs(outputs - y)) < tolerance)
