@@ -5,30 +5,15 @@ Prints the median time of each and their ratio (NumPy / PyTorch) for a few probl
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
+from timing import median_time, print_blas_report
 
 from course_nn import linear_rules
 
 
-def median_time(fn, repeats: int = 20) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
 def main() -> None:
-    for pool in threadpool_info():
-        print(f"{pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
-              f"kernel={pool.get('architecture')} threads={pool['num_threads']}")
-    print(f"torch {torch.__version__}, threads={torch.get_num_threads()}")
+    print_blas_report()
     rng = np.random.default_rng(0)
     print(f"{'N':>6} {'n':>5} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6}")
     for n_examples, n_features in [(1_000, 10), (10_000, 100), (50_000, 500)]:

@@ -38,3 +38,19 @@ def describe_device(device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     return device.type
+
+
+def limit_cpu_threads(device, threads: int = 1) -> None:
+    """On the CPU, give torch ``threads`` worker threads (default 1); elsewhere do nothing.
+
+    On a small machine torch's threads and NumPy's BLAS threads compete for the same cores and
+    spin while they wait for each other; for the course's small models a single torch thread
+    trains several times faster (measured in benchmarks/bench_mlp_step.py).
+    """
+    import torch
+
+    from course_nn.validation import check_int
+
+    check_int(threads, "threads", minimum=1)
+    if torch.device(device).type == "cpu":
+        torch.set_num_threads(threads)

@@ -61,3 +61,20 @@ def test_describe_device_cuda_names_the_gpu_when_present():
     else:
         # No GPU here: the description of the chosen device is then the plain CPU name.
         assert describe_device(choose_device()) in {"cpu", "mps"}
+
+
+def test_limit_cpu_threads_sets_torch_threads_only_for_the_cpu():
+    import torch
+
+    from course_nn.device import limit_cpu_threads
+
+    before = torch.get_num_threads()
+    try:
+        limit_cpu_threads("cpu", threads=1)
+        assert torch.get_num_threads() == 1
+        limit_cpu_threads(torch.device("meta"), threads=3)  # not a CPU: nothing changes
+        assert torch.get_num_threads() == 1
+        with pytest.raises(ValueError, match="threads"):
+            limit_cpu_threads("cpu", threads=0)
+    finally:
+        torch.set_num_threads(before)

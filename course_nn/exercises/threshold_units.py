@@ -5,27 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from course_nn.data import logic_function
-from course_nn.exercises.result import CheckResult, correct, not_yet
+from course_nn.exercises.result import CheckResult, answer_array, correct, not_yet
 from course_nn.linear_rules import add_bias, perceptron_update
 from course_nn.threshold_units import threshold_unit, two_layer_network
 
 #: Exercise 3: one perceptron step, by hand. ``w`` and ``x`` carry the bias entry first.
 PERCEPTRON_STEP = {"w": [0.5, -1.0, 2.0], "x": [1.0, 1.0, 0.0], "t": 1, "learning_rate": 0.5}
-
-
-def _as_numbers(answer, name: str, shape: tuple[int, ...]) -> np.ndarray | CheckResult:
-    try:
-        raw = np.asarray(answer)
-        if np.iscomplexobj(raw):
-            return not_yet(f"{name} should be real numbers, got {answer!r}")
-        array = raw.astype(np.float64)
-    except (TypeError, ValueError):
-        return not_yet(f"{name} should be numbers, got {answer!r}")
-    if array.shape != shape:
-        return not_yet(f"{name} should have shape {shape}, got {array.shape}")
-    if not np.all(np.isfinite(array)):
-        return not_yet(f"{name} should be finite numbers, got {array.tolist()}")
-    return array
 
 
 def _wrong_rows(X: np.ndarray, got: np.ndarray, want: np.ndarray) -> str:
@@ -36,10 +21,10 @@ def _wrong_rows(X: np.ndarray, got: np.ndarray, want: np.ndarray) -> str:
 
 def check_nand_unit(weights, threshold) -> CheckResult:
     """Exercise 1: weights (2,) and a threshold making one threshold unit compute NAND."""
-    w = _as_numbers(weights, "weights", (2,))
+    w = answer_array(weights, "weights", (2,))
     if isinstance(w, CheckResult):
         return w
-    T = _as_numbers(threshold, "threshold", ())
+    T = answer_array(threshold, "threshold", ())
     if isinstance(T, CheckResult):
         return T
     X, want = logic_function("nand")
@@ -51,16 +36,16 @@ def check_nand_unit(weights, threshold) -> CheckResult:
 
 def check_xor_network(hidden_weights, hidden_thresholds, output_weights, output_threshold):
     """Exercise 2: a two-layer threshold network with two hidden units computing XOR."""
-    W = _as_numbers(hidden_weights, "hidden_weights", (2, 2))
+    W = answer_array(hidden_weights, "hidden_weights", (2, 2))
     if isinstance(W, CheckResult):
         return W
-    T = _as_numbers(hidden_thresholds, "hidden_thresholds", (2,))
+    T = answer_array(hidden_thresholds, "hidden_thresholds", (2,))
     if isinstance(T, CheckResult):
         return T
-    v = _as_numbers(output_weights, "output_weights", (2,))
+    v = answer_array(output_weights, "output_weights", (2,))
     if isinstance(v, CheckResult):
         return v
-    T_out = _as_numbers(output_threshold, "output_threshold", ())
+    T_out = answer_array(output_threshold, "output_threshold", ())
     if isinstance(T_out, CheckResult):
         return T_out
     X, want = logic_function("xor")
@@ -72,7 +57,7 @@ def check_xor_network(hidden_weights, hidden_thresholds, output_weights, output_
 
 def check_perceptron_step(new_weights) -> CheckResult:
     """Exercise 3: the weights after one perceptron update on ``PERCEPTRON_STEP``."""
-    w_new = _as_numbers(new_weights, "new_weights", (3,))
+    w_new = answer_array(new_weights, "new_weights", (3,))
     if isinstance(w_new, CheckResult):
         return w_new
     p = PERCEPTRON_STEP
@@ -103,7 +88,7 @@ def lms_critical_rate() -> float:
 
 def check_lms_critical_rate(rate) -> CheckResult:
     """Exercise 4: the learning rate at which batch Widrow-Hoff stops converging (within 1%)."""
-    r = _as_numbers(rate, "rate", ())
+    r = answer_array(rate, "rate", ())
     if isinstance(r, CheckResult):
         return r
     want = lms_critical_rate()
