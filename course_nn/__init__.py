@@ -6,6 +6,10 @@ Each module covers one topic and names the notebook that introduces it:
   ``data`` and ``notebook``: foundations every notebook uses;
 - ``threshold_units`` and ``linear_rules``: notebook 01 (threshold units and linear
   learning rules);
+- ``logistic``: notebook 02 (one logistic unit and its two losses);
+- ``layers`` (forward/backward kernels), ``modules`` (layers holding parameters), ``optim``
+  (SGD), ``training`` (``fit`` and its stopping rules), ``backprop`` (the slides' algorithm and
+  its vectorised form) and ``torch_bridge`` (the same models in PyTorch): notebook 03 onwards;
 - ``exercises``: the checkers that tell a reader whether an exercise answer is right.
 """
 

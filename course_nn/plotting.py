@@ -173,3 +173,55 @@ def plot_learning_curves(
     if len(curves) > 1:
         ax.legend()
     return ax
+
+
+def plot_graph(ax, nodes: Mapping[str, tuple[float, float]], edges, *, title: str | None = None):
+    """Draw a small computation graph: labelled circles joined by arrows.
+
+    nodes: ``{label: (x, y)}``; edges: ``(from, to)`` or ``(from, to, edge_label)`` tuples.
+    Labels may use matplotlib mathtext (``"$x$"``).
+    """
+    for edge in edges:
+        start, end = nodes[edge[0]], nodes[edge[1]]
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "0.3",
+                "lw": 1.2,
+                "shrinkA": 16,
+                "shrinkB": 16,
+            },
+        )
+        if len(edge) > 2:
+            mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+            ax.text(
+                *mid,
+                edge[2],
+                fontsize=10,
+                color="C3",
+                ha="center",
+                va="bottom",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+            )
+    for label, (x, y) in nodes.items():
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=12,
+            zorder=3,
+            bbox={"boxstyle": "circle,pad=0.35", "fc": "#e8f0fb", "ec": "C0"},
+        )
+    xs = [p[0] for p in nodes.values()]
+    ys = [p[1] for p in nodes.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax

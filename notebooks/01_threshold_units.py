@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 
 import course_nn
 from course_nn import data, linear_rules, threshold_units
-from course_nn.device import describe_device
+from course_nn.device import describe_device, limit_cpu_threads
 from course_nn.exercises import threshold_units as exercises
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.notebook import show_source, versions_report
@@ -627,6 +627,7 @@ for rate in [0.01, 1.0, 100.0]:
 
 # %% tags=["nbval-ignore-output"]
 dtype = torch.float32 if device.type == "mps" else torch.float64
+limit_cpu_threads(device)  # on a CPU, torch's threads would compete with NumPy's
 tolerance = 1e-4 if dtype == torch.float32 else 1e-10
 print("running on:", describe_device(device), "in", dtype)
 
