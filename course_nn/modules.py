@@ -6,6 +6,9 @@ dictionaries, so optimisers and the training loop work for any model.
 Gradients **accumulate**: each ``backward`` adds into ``gradients()``, exactly like PyTorch's
 ``.grad``. Call ``zero_grad()`` before each backward pass (``fit`` does), or calling backward
 twice on the same batch doubles them.
+
+``backward(dout, input_grad=False)`` skips dE/d(input) of the first layer, which training never
+needs (PyTorch skips it too, since the data do not require gradients); it then returns None.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class Module:
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -106,9 +109,20 @@ class Linear(Module):
         out, self._cache = layers.affine_forward(x, self.weight, self.bias)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         if self._cache is None:
             raise RuntimeError("backward called before forward")
+        x, w = self._cache
+        if not input_grad:
+            # The same sums as affine_backward, without dx = dout @ w.T (a third of the work).
+            if np.shape(dout) != (x.shape[0], w.shape[1]):
+                raise ValueError(
+                    f"dout must have shape (N, M) = ({x.shape[0]}, {w.shape[1]}), "
+                    f"got {np.shape(dout)}"
+                )
+            self.weight_grad += x.T @ dout
+            self.bias_grad += dout.sum(axis=0)
+            return None
         dx, dw, db = layers.affine_backward(dout, self._cache)
         self.weight_grad += dw
         self.bias_grad += db
@@ -135,10 +149,10 @@ class _Activation(Module):
         out, self._cache = self._forward(x)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         if self._cache is None:
             raise RuntimeError("backward called before forward")
-        return self._backward(dout, self._cache)
+        return self._backward(dout, self._cache) if input_grad else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -178,10 +192,10 @@ class Sequential(Module):
             x = module.forward(x)
         return x
 
-    def backward(self, dout):
-        for module in reversed(self.modules):
+    def backward(self, dout, input_grad=True):
+        for module in reversed(self.modules[1:]):
             dout = module.backward(dout)
-        return dout
+        return self.modules[0].backward(dout, input_grad)
 
     def parameters(self):
         return {

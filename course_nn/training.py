@@ -187,7 +187,7 @@ def fit(
             optimiser.zero_grad()
             outputs = model.forward(X[idx])
             _, dout = loss_and_grad(loss, outputs, y[idx], reduction)
-            model.backward(dout)
+            model.backward(dout, input_grad=False)
             optimiser.step()
 
         train_loss, train_acc = evaluate(model, loss, X, y)

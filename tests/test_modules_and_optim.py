@@ -477,3 +477,18 @@ def test_torch_gradients_before_backward_raises(rng):
     model = mlp([2, 3, 1], rng)
     with pytest.raises(ValueError, match="no gradient: call backward first"):
         torch_gradients(model, to_torch(model))
+
+
+def test_backward_without_input_grad_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(3)
+    model = mlp([5, 7, 3], rng, activation="tanh")
+    x = rng.standard_normal((4, 5))
+    dout = rng.standard_normal((4, 3))
+    model.forward(x)
+    model.zero_grad()
+    assert model.backward(dout).shape == x.shape
+    full = {k: v.copy() for k, v in model.gradients().items()}
+    model.zero_grad()
+    assert model.backward(dout, input_grad=False) is None
+    for name, grad in model.gradients().items():
+        np.testing.assert_array_equal(grad, full[name])
