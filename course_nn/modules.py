@@ -176,6 +176,37 @@ class ReLU(_Activation):
     _backward = staticmethod(layers.relu_backward)
 
 
+class Dropout(Module):
+    """Inverted dropout (Hinton et al., 2012): in training, each unit is dropped with
+    probability ``drop_prob`` and the survivors scaled by ``1 / (1 - drop_prob)``; in
+    evaluation (``model.eval()``) it passes its input through unchanged.
+
+    Masks are drawn from the explicit generator ``rng``.
+    """
+
+    def __init__(self, drop_prob: float, rng: np.random.Generator):
+        layers.dropout_forward(np.zeros(1), drop_prob, training=False)  # validates drop_prob
+        self.drop_prob = float(drop_prob)
+        self.rng = check_generator(rng)
+        self._cache = None
+        self._called = False
+
+    def forward(self, x):
+        out, self._cache = layers.dropout_forward(
+            x, self.drop_prob, rng=self.rng, training=self.training
+        )
+        self._called = True
+        return out
+
+    def backward(self, dout, input_grad=True):
+        if not self._called:
+            raise RuntimeError("backward called before forward")
+        return layers.dropout_backward(dout, self._cache) if input_grad else None
+
+    def __repr__(self) -> str:
+        return f"Dropout(drop_prob={self.drop_prob})"
+
+
 class Sequential(Module):
     """Modules applied in order. Parameters are named ``"<index>.<name>"``, e.g. ``"0.weight"``."""
 
@@ -236,11 +267,15 @@ def mlp(
     output_activation: str | None = None,
     init: str = "xavier",
     init_range: float = 0.3,
+    input_drop_prob: float = 0.0,
+    hidden_drop_prob: float = 0.0,
 ) -> Sequential:
     """A multi-layer perceptron: Linear layers of the given ``sizes`` with activations between.
 
     ``mlp([64, 100, 10], rng)`` is Linear(64, 100), Sigmoid, Linear(100, 10). The output layer
     gets ``output_activation`` (None: raw scores, for softmax cross-entropy).
+    ``input_drop_prob`` puts a Dropout before the first layer and ``hidden_drop_prob`` one after
+    every hidden activation (Hinton et al. used 0.2 and 0.5); their masks are drawn from ``rng``.
     """
     acts = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
     check_option(activation, "activation", acts)
@@ -250,11 +285,15 @@ def mlp(
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
     modules: list[Module] = []
+    if input_drop_prob:
+        modules.append(Dropout(input_drop_prob, rng))
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         modules.append(Linear(n_in, n_out, rng, init=init, init_range=init_range))
         last = i == len(sizes) - 2
         if not last:
             modules.append(acts[activation]())
+            if hidden_drop_prob:
+                modules.append(Dropout(hidden_drop_prob, rng))
         elif output_activation is not None:
             modules.append(acts[output_activation]())
     return Sequential(*modules)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_nn.modules import Linear, ReLU, Sequential, Sigmoid, Tanh
+from course_nn.modules import Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
 
 _ACTIVATIONS = {Sigmoid: "Sigmoid", Tanh: "Tanh", ReLU: "ReLU"}
 
@@ -28,6 +28,8 @@ def to_torch(model: Sequential, device=None, dtype=None):
             layers.append(torch.nn.Linear(module.in_features, module.out_features))
         elif type(module) in _ACTIVATIONS:
             layers.append(getattr(torch.nn, _ACTIVATIONS[type(module)])())
+        elif isinstance(module, Dropout):
+            layers.append(torch.nn.Dropout(module.drop_prob))
         else:
             raise TypeError(f"no PyTorch counterpart for {type(module).__name__}")
     torch_model = torch.nn.Sequential(*layers).to(device=device, dtype=dtype)

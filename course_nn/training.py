@@ -18,6 +18,7 @@ from course_nn.modules import Module
 from course_nn.progress import progress
 from course_nn.validation import (
     as_float_array,
+    check_fraction,
     check_generator,
     check_int,
     check_option,
@@ -34,7 +35,8 @@ class History:
     Losses are per-example means (whatever the reduction used for the updates), accuracies
     fractions in [0, 1]; validation lists stay empty without validation data. ``stop_reason``
     names the criterion that ended training; ``best_epoch`` is the epoch (1-based) with the
-    lowest validation loss, or training loss without validation data.
+    lowest validation loss, or training loss without validation data; ``restored_best`` says
+    whether ``fit`` loaded that epoch's weights back.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -43,6 +45,7 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
     stop_reason: str = ""
     best_epoch: int = 0
+    restored_best: bool = False
 
     @property
     def epochs(self) -> int:
@@ -141,6 +144,8 @@ def fit(
     output_tolerance: float | None = None,
     patience: int | None = None,
     val_patience: int | None = None,
+    restore_best: bool = False,
+    shrink_factor: float | None = None,
     show_progress: bool = True,
 ) -> History:
     """Train ``model`` in place and return its ``History``.
@@ -149,6 +154,13 @@ def fit(
     ``loss="squared"``. Examples are shuffled each epoch with ``rng``; with ``rng=None`` they
     go in their given order every epoch (the slides' per-example algorithm, or full batch).
     Labels and target widths are checked against the model's output before any update.
+
+    ``restore_best=True`` keeps a copy of the weights from the epoch with the lowest validation
+    loss (training loss without validation data) and loads them back when training stops:
+    early stopping that returns the best network, not the last. ``shrink_factor`` multiplies
+    every parameter by that fraction before each update (weight decay as shrinking); with a
+    plain SGD step of rate R this equals an L2 term ``lambda/2 sum w^2`` in the error when
+    ``shrink_factor = 1 - R lambda``.
     """
     check_option(loss, "loss", LOSSES)
     X, y = _check_data(X, y, loss, "X", "y")
@@ -172,6 +184,8 @@ def fit(
         check_positive(output_tolerance, "output_tolerance")
     if target_loss is not None:
         check_positive(target_loss, "target_loss", allow_zero=True)
+    if shrink_factor is not None:
+        check_fraction(shrink_factor, "shrink_factor", high_open=False)
     _check_against_model(model, loss, X, y, "y")
     if has_val:
         _check_against_model(model, loss, X_val, y_val, "y_val")
@@ -188,6 +202,9 @@ def fit(
             outputs = model.forward(X[idx])
             _, dout = loss_and_grad(loss, outputs, y[idx], reduction)
             model.backward(dout, input_grad=False)
+            if shrink_factor is not None:
+                for p in model.parameters().values():
+                    p *= shrink_factor
             optimiser.step()
 
         train_loss, train_acc = evaluate(model, loss, X, y)
@@ -201,6 +218,8 @@ def fit(
             monitored = val_loss
         if monitored < best:
             best, history.best_epoch = monitored, epoch + 1
+            if restore_best:
+                best_state = model.state_dict()
         if train_loss < best_train - 1e-12:
             best_train, since_best_train = train_loss, 0
         else:
@@ -218,6 +237,9 @@ def fit(
             break
     else:
         history.stop_reason = f"epoch budget of {epochs} used"
+    if restore_best and history.best_epoch:
+        model.load_state_dict(best_state)
+        history.restored_best = True
     return history
 
 

@@ -1,0 +1,61 @@
+"""Random projection: sparse, very wide data to dense, narrow data (notebook 04).
+
+Multiplying m examples with d features (an m x d matrix, often sparse, d up to 10^6) by a
+d x k matrix of independent N(0, 1/k) entries gives m dense rows of k numbers whose pairwise
+distances are, with high probability, within a factor 1 +- eps of the originals once
+k is of order log(m) / eps^2 (the Johnson-Lindenstrauss lemma), whatever d is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_nn.validation import check_generator, check_int
+
+
+def random_projection(
+    X, n_components: int, rng: np.random.Generator, *, chunk_size: int = 16384
+) -> np.ndarray:
+    """Project X (m, d), dense or ``scipy.sparse``, to (m, n_components) with a Gaussian matrix.
+
+    The d x k matrix is generated ``chunk_size`` rows at a time and multiplied in, so memory
+    stays at chunk_size x k floats even for d = 10^6; a sparse X is sliced by columns and never
+    made dense. The entries are N(0, 1/k), so squared lengths are preserved in expectation.
+    """
+    import scipy.sparse as sp
+
+    k = check_int(n_components, "n_components", minimum=1)
+    check_generator(rng)
+    check_int(chunk_size, "chunk_size", minimum=1)
+    sparse = sp.issparse(X)
+    if sparse:
+        X = sp.csc_matrix(X, dtype=np.float64)
+        if X.nnz and not np.all(np.isfinite(X.data)):
+            raise ValueError("X must be finite, got NaN or infinite entries")
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.size == 0:
+            raise ValueError(f"X must be a non-empty 2-D array (m, d), got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X must be finite, got NaN or infinite entries")
+    m, d = X.shape
+    if m == 0 or d == 0:
+        raise ValueError(f"X must be non-empty, got shape {X.shape}")
+    out = np.zeros((m, k))
+    scale = 1.0 / np.sqrt(k)
+    for start in range(0, d, chunk_size):
+        stop = min(start + chunk_size, d)
+        R = rng.standard_normal((stop - start, k)) * scale
+        block = X[:, start:stop]
+        out += np.asarray(block @ R)
+    return out
+
+
+def pairwise_distances(A) -> np.ndarray:
+    """Euclidean distances between all pairs of rows of a dense A (m, n): the m(m-1)/2 values
+    above the diagonal, in row-major order."""
+    A = np.asarray(A, dtype=np.float64)
+    sq = np.sum(A**2, axis=1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * A @ A.T, 0.0)
+    i, j = np.triu_indices(len(A), k=1)
+    return np.sqrt(d2[i, j])
