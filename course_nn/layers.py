@@ -11,6 +11,8 @@ Shapes: N examples, D inputs, M outputs, C classes. Only O(1) shape and dtype ch
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from course_nn.validation import check_option
@@ -181,7 +183,7 @@ def dropout_forward(x, drop_prob: float, *, rng=None, mask=None, training: bool 
     evaluation (``training=False``) is the identity: no rescaling at test time.
     Returns ``(out, cache)``.
     """
-    if isinstance(drop_prob, bool) or not isinstance(drop_prob, int | float):
+    if isinstance(drop_prob, bool) or not isinstance(drop_prob, numbers.Real):
         raise TypeError(f"drop_prob must be a number in [0, 1), got {drop_prob!r}")
     if not 0 <= drop_prob < 1:
         raise ValueError(f"drop_prob must lie in [0, 1), got {drop_prob}")

@@ -13,6 +13,8 @@ needs (PyTorch skips it too, since the data do not require gradients); it then r
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from course_nn import layers
@@ -284,6 +286,12 @@ def mlp(
     sizes = [check_int(s, "sizes[i]", minimum=1) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
+    drop_probs = (("input_drop_prob", input_drop_prob), ("hidden_drop_prob", hidden_drop_prob))
+    for name, prob in drop_probs:
+        if isinstance(prob, bool) or not isinstance(prob, numbers.Real):
+            raise TypeError(f"{name} must be a number in [0, 1), got {prob!r}")
+        if not 0 <= prob < 1:
+            raise ValueError(f"{name} must lie in [0, 1), got {prob}")
     modules: list[Module] = []
     if input_drop_prob:
         modules.append(Dropout(input_drop_prob, rng))

@@ -53,9 +53,14 @@ def random_projection(
 
 def pairwise_distances(A) -> np.ndarray:
     """Euclidean distances between all pairs of rows of a dense A (m, n): the m(m-1)/2 values
-    above the diagonal, in row-major order."""
+    above the diagonal, in row-major order.
+
+    Computed from differences of rows, not from ``|a|^2 + |b|^2 - 2 a.b``, which loses most of
+    its digits when two rows are close compared with their length.
+    """
+    from scipy.spatial.distance import pdist
+
     A = np.asarray(A, dtype=np.float64)
-    sq = np.sum(A**2, axis=1)
-    d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * A @ A.T, 0.0)
-    i, j = np.triu_indices(len(A), k=1)
-    return np.sqrt(d2[i, j])
+    if A.ndim != 2:
+        raise ValueError(f"A must be a 2-D array (m, n), got shape {A.shape}")
+    return pdist(A)
