@@ -12,6 +12,7 @@ import numpy as np
 
 from course_nn.layers import softmax
 from course_nn.modules import Module
+from course_nn.training import forward_eval
 from course_nn.validation import as_float_array, check_int, check_positive
 
 
@@ -32,13 +33,7 @@ def predict_proba(model: Module, X) -> np.ndarray:
     approximation of averaging all 2^H sub-networks: every unit is kept, and the 1/(1 - p)
     scaling during training already made its expected output match.
     """
-    X = as_float_array(X, "X", ndim=2)
-    was_training = model.training
-    model.eval()
-    try:
-        return softmax(model.forward(X))
-    finally:
-        model.train(was_training)
+    return softmax(forward_eval(model, as_float_array(X, "X", ndim=2)))
 
 
 def monte_carlo_proba(model: Module, X, n_samples: int) -> np.ndarray:

@@ -76,14 +76,19 @@ def accuracy(outputs, targets) -> float:
     return float(np.mean(outputs.argmax(axis=1) == targets.argmax(axis=1)))
 
 
-def evaluate(model: Module, loss: str, X, y) -> tuple[float, float]:
-    """Per-example mean loss and accuracy of ``model`` on (X, y), in evaluation mode."""
+def forward_eval(model: Module, X) -> np.ndarray:
+    """The model's outputs in evaluation mode (dropout off), restoring its mode afterwards."""
     was_training = model.training
     model.eval()
     try:
-        outputs = model.forward(X)
+        return model.forward(X)
     finally:
         model.train(was_training)
+
+
+def evaluate(model: Module, loss: str, X, y) -> tuple[float, float]:
+    """Per-example mean loss and accuracy of ``model`` on (X, y), in evaluation mode."""
+    outputs = forward_eval(model, X)
     value, _ = loss_and_grad(loss, outputs, y, "mean")
     return value, accuracy(outputs, y)
 
@@ -108,12 +113,7 @@ def _check_data(X, y, loss: str, x_name: str, y_name: str):
 
 def _check_against_model(model: Module, loss: str, X, y, y_name: str) -> None:
     """A dry forward pass on one row tells how many outputs the model has; check y fits it."""
-    was_training = model.training
-    model.eval()
-    try:
-        width = model.forward(X[:1]).shape[1]
-    finally:
-        model.train(was_training)
+    width = forward_eval(model, X[:1]).shape[1]
     if loss == "cross_entropy":
         if y.min() < 0 or y.max() >= width:
             raise ValueError(
@@ -244,10 +244,5 @@ def fit(
 
 
 def _within_tolerance(model: Module, X, y, tolerance: float) -> bool:
-    was_training = model.training
-    model.eval()
-    try:
-        outputs = model.forward(X)
-    finally:
-        model.train(was_training)
+    outputs = forward_eval(model, X)
     return bool(np.max(np.abs(outputs - y)) < tolerance)
