@@ -14,9 +14,9 @@ TORCH_PIP_ARGS ?=
 STAMP := $(VENV)/.installed-stamp
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
-# Saved and validated notebooks must carry no progress-bar output: the same setting applies
-# when executing and when validating.
-NB_ENV := COURSE_NN_PROGRESS=off
+# Saved and validated notebooks carry no progress bars and create no live sliders (see
+# course_nn.notebook.live_interact): the same settings apply when executing and validating.
+NB_ENV := COURSE_NN_PROGRESS=off COURSE_NN_WIDGETS=off
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: setup test lint unit nbval book book-clean lab execute sync help clean

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import platform
 
 
@@ -44,3 +45,28 @@ def versions_report(device=None) -> str:
                     f"({pool.get('architecture')}, {pool.get('num_threads')} threads)"
                 )
     return "\n".join(lines)
+
+
+_OFF_VALUES = {"0", "off", "false", "no"}
+
+
+def widgets_enabled() -> bool:
+    """True unless ``COURSE_NN_WIDGETS`` is set to 0/off/false/no."""
+    return os.environ.get("COURSE_NN_WIDGETS", "on").strip().lower() not in _OFF_VALUES
+
+
+def live_interact(function, **controls):
+    """``ipywidgets.interact(function, **controls)``: sliders that redraw a figure live.
+
+    ``make execute`` and ``make test`` run notebooks without a browser and set
+    ``COURSE_NN_WIDGETS=off``: there an ``interact`` cell sometimes left the kernel's reply
+    waiting until the cell timed out, and its widget state changed the saved file on every run.
+    With sliders off this prints one line and returns None; the static figure that follows
+    every slider cell shows the default setting either way.
+    """
+    if not widgets_enabled():
+        print("Sliders are off here (COURSE_NN_WIDGETS=off); run the notebook in JupyterLab.")
+        return None
+    from ipywidgets import interact
+
+    return interact(function, **controls)

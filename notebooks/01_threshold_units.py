@@ -24,7 +24,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from ipywidgets import FloatLogSlider, ToggleButtons, fixed, interact
+from ipywidgets import FloatLogSlider, ToggleButtons, fixed
 from sklearn.linear_model import LogisticRegression
 
 import course_nn
@@ -32,7 +32,7 @@ from course_nn import data, linear_rules, threshold_units
 from course_nn.device import describe_device, limit_cpu_threads
 from course_nn.exercises import threshold_units as exercises
 from course_nn.gradcheck import numerical_gradient, relative_error
-from course_nn.notebook import show_source, versions_report
+from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import (
     plot_decision_boundary,
     plot_error_surface,
@@ -573,7 +573,7 @@ def plot_lms_descent(learning_rate=0.5 * critical_rate, mode="batch", ax=None):
 
 
 # %% tags=["nbval-ignore-output", "remove-output"]
-_ = interact(
+_ = live_interact(
     plot_lms_descent,
     learning_rate=FloatLogSlider(value=0.5 * critical_rate, base=10, min=-3, max=0, step=0.05,
                                  description="rate R", readout_format=".4f"),

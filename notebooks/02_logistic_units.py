@@ -28,7 +28,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from ipywidgets import FloatSlider, fixed, interact
+from ipywidgets import FloatSlider, fixed
 
 import course_nn
 from course_nn import data, layers, logistic, threshold_units
@@ -36,7 +36,7 @@ from course_nn.device import describe_device, limit_cpu_threads
 from course_nn.exercises import logistic_units as exercises
 from course_nn.gradcheck import check_layer_gradients, numerical_gradient, relative_error
 from course_nn.modules import Linear, Sequential
-from course_nn.notebook import show_source, versions_report
+from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import plot_decision_boundary, use_course_style
 from course_nn.progress import progress
 
@@ -438,7 +438,7 @@ def plot_sigmoid_and_step(steepness=1.0, threshold=0.0, ax=None):
 
 
 # %% tags=["nbval-ignore-output", "remove-output"]
-_ = interact(
+_ = live_interact(
     plot_sigmoid_and_step,
     steepness=FloatSlider(value=1.0, min=0.1, max=10.0, step=0.1, description="steepness k"),
     threshold=FloatSlider(value=0.0, min=-4.0, max=4.0, step=0.1, description="threshold T"),

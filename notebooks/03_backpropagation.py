@@ -24,7 +24,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from ipywidgets import IntSlider, fixed, interact
+from ipywidgets import IntSlider, fixed
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -35,7 +35,7 @@ from course_nn import backprop, data, layers, modules, optim, training
 from course_nn.device import describe_device, limit_cpu_threads
 from course_nn.exercises import backprop as exercises
 from course_nn.gradcheck import check_layer_gradients, numerical_gradient, relative_error
-from course_nn.notebook import show_source, versions_report
+from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import (
     plot_graph,
     plot_learning_curves,
@@ -404,7 +404,7 @@ def plot_fit(hidden_units=4, ax=None):
 
 
 # %% tags=["nbval-ignore-output", "remove-output"]
-_ = interact(plot_fit, hidden_units=IntSlider(value=4, min=1, max=16, description="hidden units"),
+_ = live_interact(plot_fit, hidden_units=IntSlider(value=4, min=1, max=16, description="hidden units"),
              ax=fixed(None))
 
 # %%

@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.sparse as sp
 import torch
-from ipywidgets import FloatSlider, SelectionSlider, fixed, interact
+from ipywidgets import FloatSlider, SelectionSlider, fixed
 from sklearn.datasets import make_moons
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import euclidean_distances
@@ -38,7 +38,7 @@ from course_nn import data, layers, model_selection, modules, optim, projection,
 from course_nn.device import describe_device, limit_cpu_threads
 from course_nn.exercises import regularisation as exercises
 from course_nn.gradcheck import numerical_gradient, relative_error
-from course_nn.notebook import show_source, versions_report
+from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import plot_decision_boundary, plot_learning_curves, use_course_style
 from course_nn.progress import progress
 from course_nn.regularization import l2_penalty, monte_carlo_proba, predict_proba
@@ -470,7 +470,7 @@ def plot_weight_decay(strength=1e-2, ax=None):
 
 
 # %% tags=["nbval-ignore-output", "remove-output"]
-_ = interact(plot_weight_decay,
+_ = live_interact(plot_weight_decay,
              strength=SelectionSlider(options=strengths, value=1e-2, description="λ"),
              ax=fixed(None))
 
@@ -515,7 +515,7 @@ def plot_dropout_curves(drop_prob=0.5, ax=None):
 
 
 # %% tags=["nbval-ignore-output", "remove-output"]
-_ = interact(plot_dropout_curves,
+_ = live_interact(plot_dropout_curves,
              drop_prob=FloatSlider(value=0.5, min=0.0, max=0.8, step=0.1, description="drop p"),
              ax=fixed(None))
 

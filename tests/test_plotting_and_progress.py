@@ -211,3 +211,27 @@ def test_show_source_displays_the_function(monkeypatch):
 def test_show_source_runs_with_real_display(capsys):
     show_source(versions_report)  # outside a notebook IPython prints the object's repr
     assert "Markdown" in capsys.readouterr().out
+
+
+def test_live_interact_is_off_when_told(monkeypatch, capsys):
+    from course_nn.notebook import live_interact, widgets_enabled
+
+    calls = []
+    monkeypatch.setenv("COURSE_NN_WIDGETS", "off")
+    assert not widgets_enabled()
+    assert live_interact(lambda x=1: calls.append(x), x=(0, 5)) is None
+    assert "Sliders are off" in capsys.readouterr().out
+    assert calls == []
+
+
+def test_live_interact_builds_sliders_and_draws_the_default(monkeypatch):
+    from ipywidgets import IntSlider
+
+    from course_nn.notebook import live_interact, widgets_enabled
+
+    calls = []
+    monkeypatch.delenv("COURSE_NN_WIDGETS", raising=False)
+    assert widgets_enabled()
+    result = live_interact(lambda x: calls.append(x), x=IntSlider(value=3, min=0, max=5))
+    assert result is not None
+    assert calls == [3]  # interact calls the function once at the slider's default

@@ -27,6 +27,7 @@ def execute(path: Path, cell_timeout: int) -> float:
         timeout=cell_timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,  # timestamps in cell metadata would change every re-execution
     )
     start = time.perf_counter()
     client.execute()
