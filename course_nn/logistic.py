@@ -27,6 +27,7 @@ import numpy as np
 from course_nn.layers import sigmoid
 from course_nn.validation import (
     as_float_array,
+    check_inputs_and_weights,
     check_int,
     check_option,
     check_positive,
@@ -37,16 +38,7 @@ REDUCTIONS = ("sum", "mean")
 
 
 def _check_unit(X, weights, threshold) -> tuple[np.ndarray, np.ndarray, float]:
-    X = as_float_array(X, "X")
-    if X.ndim == 1:
-        X = X[None, :]
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (N, D) or (D,), got {X.shape}")
-    w = as_float_array(weights, "weights", ndim=1)
-    if w.shape[0] != X.shape[1]:
-        raise ValueError(
-            f"weights must have shape (D,) with D={X.shape[1]} matching X, got {w.shape}"
-        )
+    X, w = check_inputs_and_weights(X, weights)
     if isinstance(threshold, bool):
         raise TypeError("threshold must be a real number, got bool")
     T = float(as_float_array(threshold, "threshold", ndim=0))

@@ -11,6 +11,7 @@ import numpy as np
 from course_nn.data import truth_table
 from course_nn.validation import (
     as_float_array,
+    check_inputs_and_weights,
     check_int,
     check_option,
     check_positive,
@@ -26,27 +27,13 @@ def step(net) -> np.ndarray:
     return (as_float_array(net, "net", allow_empty=True) >= 0).astype(np.float64)
 
 
-def _check_inputs(X, weights) -> tuple[np.ndarray, np.ndarray]:
-    X = as_float_array(X, "X")
-    if X.ndim == 1:
-        X = X[None, :]
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (N, n) or (n,), got {X.shape}")
-    w = as_float_array(weights, "weights", ndim=1)
-    if w.shape[0] != X.shape[1]:
-        raise ValueError(
-            f"weights must have shape (n,) with n={X.shape[1]} matching X, got {w.shape}"
-        )
-    return X, w
-
-
 def threshold_unit(X, weights, threshold: float) -> np.ndarray:
     """Outputs of one threshold unit: ``step(X @ weights - threshold)``.
 
     X: (N, n) or (n,) inputs; weights: (n,); threshold: a number.
     Returns 0/1 outputs of shape (N,).
     """
-    X, w = _check_inputs(X, weights)
+    X, w = check_inputs_and_weights(X, weights)
     T = float(as_float_array(threshold, "threshold", ndim=0))
     net = X @ w
     # A net input that equals T in exact arithmetic can land a rounding error below it

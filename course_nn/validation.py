@@ -128,3 +128,18 @@ def check_generator(rng, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__}"
         )
     return rng
+
+
+def check_inputs_and_weights(X, weights) -> tuple[np.ndarray, np.ndarray]:
+    """One unit's inputs and weights: X (N, n) or a single example (n,) -> (N, n); weights (n,)."""
+    X = as_float_array(X, "X")
+    if X.ndim == 1:
+        X = X[None, :]
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (N, n) or (n,), got {X.shape}")
+    w = as_float_array(weights, "weights", ndim=1)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"weights must have shape (n,) with n={X.shape[1]} matching X, got {w.shape}"
+        )
+    return X, w

@@ -4,8 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from checks import assert_correct, assert_not_yet
 
-from course_nn.exercises import CheckResult
 from course_nn.exercises.logistic_units import (
     CROSS_ENTROPY_STEP,
     SLOPE_OUTPUT,
@@ -16,24 +16,6 @@ from course_nn.exercises.logistic_units import (
     check_steepness_and_threshold,
     stack_exercise_layers,
 )
-
-
-def assert_correct(result):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is True
-    assert repr(result).startswith("Correct: ")
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: ")
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
-
-
-# --- exercise 1: the slope from the output ----------------------------------------------------
 
 
 def test_slope_exercise_data_is_as_documented():

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from checks import assert_correct, assert_not_yet
 
 from course_nn.exercises import CheckResult
 from course_nn.exercises.threshold_units import (
@@ -15,21 +16,6 @@ from course_nn.exercises.threshold_units import (
     lms_critical_rate,
     lms_exercise_data,
 )
-
-
-def assert_correct(result):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is True
-    assert repr(result).startswith("Correct: ")
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: ")
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
 
 
 def test_check_result_truthiness_and_repr():

@@ -242,7 +242,7 @@ def test_cross_entropy_recovers_faster_from_a_confidently_wrong_start(clusters):
 @pytest.mark.parametrize(
     ("kwargs", "error", "fragment"),
     [
-        (dict(X=np.ones((3, 2)), weights=np.ones(3)), ValueError, "weights must have shape (D,)"),
+        (dict(X=np.ones((3, 2)), weights=np.ones(3)), ValueError, "weights must have shape (n,)"),
         (dict(X=np.ones((2, 2, 2)), weights=np.ones(2)), ValueError, "X must have shape"),
         (dict(X="abc", weights=np.ones(2)), TypeError, "X must be a numeric array"),
         (dict(X=np.ones((3, 2)), weights=np.ones((2, 1))), ValueError, "weights must be a 1-D"),
