@@ -3,6 +3,8 @@
 #   make test   - set up .venv if needed, then lint, unit tests, nbval and a strict book build
 #   make lab    - JupyterLab on notebooks/
 #   make execute - re-execute every notebook and save its outputs (after editing one)
+#   make student - write student/NN_topic.ipynb with every worked solution removed
+#   make portable - nbval under several CPU-feature profiles (maintainers, before a release)
 # Setup is idempotent: .venv is (re)installed only when pyproject.toml changes.
 
 PYTHON ?= python3
@@ -18,8 +20,28 @@ SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 # course_nn.notebook.live_interact): the same settings apply when executing and validating.
 NB_ENV := COURSE_NN_PROGRESS=off COURSE_NN_WIDGETS=off
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+NBVAL := $(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-cell-timeout=300 \
+	--nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: setup test lint unit nbval book book-clean lab execute sync help clean
+# CPU-feature profiles. NumPy and torch pick SIMD kernels at run time, and different kernels
+# round differently in the last bits, so outputs saved on one machine must not depend on them.
+# make test validates with NumPy's and torch's dispatch reduced below what the saving machine
+# used, so CI always compares against another instruction set. It never touches the BLAS kernel
+# (OPENBLAS_CORETYPE may be set on a machine for a reason); make portable also switches that.
+ifeq ($(shell uname -m),x86_64)
+NPY_ABOVE_V2 := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
+NPY_ABOVE_AVX2 := X86_V4 AVX512_ICL AVX512_SPR
+else
+NPY_ABOVE_V2 := ASIMDHP ASIMDDP ASIMDFHM SVE
+NPY_ABOVE_AVX2 := SVE
+endif
+REDUCED_SIMD := NPY_DISABLE_CPU_FEATURES="$(NPY_ABOVE_V2)" ATEN_CPU_CAPABILITY=default
+PROFILE_SSE := $(REDUCED_SIMD) OPENBLAS_CORETYPE=Nehalem
+PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="$(NPY_ABOVE_AVX2)" ATEN_CPU_CAPABILITY=avx2 \
+	OPENBLAS_CORETYPE=Haswell
+
+.PHONY: setup test lint unit nbval book book-clean site-check lab execute sync student \
+	portable help clean
 
 help:
 	@sed -n '2,6p' Makefile
@@ -32,7 +54,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-test: setup lint unit nbval book-clean
+test: setup lint unit nbval book-clean site-check
 
 lint: setup
 	$(BIN)/ruff check course_nn tests benchmarks tools $(SCRIPTS)
@@ -41,8 +63,13 @@ unit: setup
 	$(BIN)/python -m pytest tests -q
 
 nbval: setup
-	$(NB_ENV) $(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-cell-timeout=300 \
-		--nbval-sanitize-with nbval_sanitize.cfg $(NOTEBOOKS)
+	$(NB_ENV) $(REDUCED_SIMD) $(NBVAL) $(NOTEBOOKS)
+
+# Native, then SSE-only (x86-64-v2: NumPy baseline, torch default, OpenBLAS Nehalem), then AVX2.
+portable: setup
+	@echo "== native CPU features"; $(NB_ENV) $(NBVAL) $(NOTEBOOKS)
+	@echo "== SSE only: $(PROFILE_SSE)"; $(NB_ENV) $(PROFILE_SSE) $(NBVAL) $(NOTEBOOKS)
+	@echo "== AVX2: $(PROFILE_AVX2)"; $(NB_ENV) $(PROFILE_AVX2) $(NBVAL) $(NOTEBOOKS)
 
 # The book shows the outputs saved in the notebooks: it never re-executes them.
 book: setup
@@ -52,6 +79,10 @@ book: setup
 book-clean: setup
 	rm -rf book/_build
 	$(MAKE) --no-print-directory book
+
+# No page of the website may load anything from outside the site.
+site-check: setup
+	COURSE_NN_SITE=book/_build/html $(BIN)/python -m pytest -q tests/test_built_site.py
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
@@ -64,5 +95,8 @@ execute: sync
 	$(NB_ENV) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 	$(BIN)/jupytext --sync $(SCRIPTS)
 
+student: setup
+	$(BIN)/python tools/make_student.py $(NOTEBOOKS) --out student
+
 clean:
-	rm -rf book/_build .pytest_cache .ruff_cache
+	rm -rf book/_build student .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import platform
@@ -58,15 +59,23 @@ def widgets_enabled() -> bool:
 def live_interact(function, **controls):
     """``ipywidgets.interact(function, **controls)``: sliders that redraw a figure live.
 
+    The function's return value (often the matplotlib ``Axes`` it drew on) is dropped, so no
+    ``<Axes: ...>`` line appears under the figure.
+
     ``make execute`` and ``make test`` run notebooks without a browser and set
     ``COURSE_NN_WIDGETS=off``: there an ``interact`` cell sometimes left the kernel's reply
     waiting until the cell timed out, and its widget state changed the saved file on every run.
-    With sliders off this prints one line and returns None; the static figure that follows
-    every slider cell shows the default setting either way.
+    With sliders off this prints what a reader should do and returns None; the static figure
+    that follows every slider cell shows the default setting either way.
     """
     if not widgets_enabled():
-        print("Sliders are off here (COURSE_NN_WIDGETS=off); run the notebook in JupyterLab.")
+        print("Run this cell to get the sliders (they need a running kernel); the figure below "
+              "shows their default setting.")
         return None
     from ipywidgets import interact
 
-    return interact(function, **controls)
+    @functools.wraps(function)
+    def draw(**kwargs):
+        function(**kwargs)
+
+    return interact(draw, **controls)

@@ -160,10 +160,14 @@ def plot_learning_curves(
     logy: bool = False,
     title: str | None = None,
 ):
-    """Plot named curves (e.g. ``{"train": [...], "validation": [...]}``) against their index."""
+    """Plot named curves (e.g. ``{"train": [...], "validation": [...]}``) against the epoch.
+
+    Epochs are counted from 1, as ``fit``'s ``History.best_epoch`` is: the first value is drawn
+    at x = 1, so a marker at the printed best epoch lands on its point.
+    """
     for name, values in curves.items():
         values = np.asarray(values, dtype=np.float64)
-        ax.plot(np.arange(len(values)), values, label=name)
+        ax.plot(np.arange(1, len(values) + 1), values, label=name)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

@@ -18,7 +18,7 @@ def progress_enabled() -> bool:
 
 
 def progress(
-    iterable: Iterable,
+    iterable: Iterable | None = None,
     *,
     desc: str | None = None,
     total: int | None = None,
@@ -34,3 +34,20 @@ def progress(
     kwargs.setdefault("leave", False)
     disable = disable_if or not progress_enabled()
     return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)
+
+
+def finish(bar, reason: str) -> None:
+    """Close a manually updated bar that stopped early, in a normal state that says why.
+
+    A bar closed before its total turns red in a notebook and stays stuck part-way (e.g.
+    "38% 57/150"). Here the total becomes the count reached (a full bar) and ``reason`` is shown
+    beside it. Use it with a bar made with ``total=`` and advanced by ``bar.update()``: a bar
+    wrapped around a ``for`` loop is closed by Python as soon as the loop ``break``s.
+    """
+    if getattr(bar, "disable", True):
+        return
+    if bar.total is not None and bar.n < bar.total:
+        bar.total = bar.n
+        bar.leave = True
+        bar.set_postfix_str(reason, refresh=False)
+    bar.close()

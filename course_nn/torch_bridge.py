@@ -84,3 +84,67 @@ def torch_gradients(model: Sequential, torch_model) -> dict[str, np.ndarray]:
         grads[f"{i}.weight"] = theirs.weight.grad.detach().cpu().double().numpy().T
         grads[f"{i}.bias"] = theirs.bias.grad.detach().cpu().double().numpy()
     return grads
+
+
+def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, generator):
+    """Train a torch classifier with cross-entropy, mini-batches drawn by ``generator``.
+
+    The PyTorch twin of ``course_nn.training.fit`` for the notebooks' torch sections: each
+    epoch shuffles the examples with ``torch.randperm(N, generator=generator)``, then steps
+    ``optimiser`` once per batch. X: (N, D) float tensor, y: (N,) int64 tensor, both on the
+    model's device. Returns the per-example mean training loss of each epoch (as measured
+    during the epoch, with dropout active if the model has any).
+    """
+    import torch
+
+    from course_nn.validation import check_int
+
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if not isinstance(torch_model, torch.nn.Module):
+        raise TypeError(f"torch_model must be a torch.nn.Module, got {type(torch_model).__name__}")
+    if not isinstance(optimiser, torch.optim.Optimizer):
+        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {type(optimiser).__name__}")
+    owned = {id(p) for group in optimiser.param_groups for p in group["params"]}
+    if not all(id(p) in owned for p in torch_model.parameters()):
+        raise ValueError("optimiser must be built on torch_model.parameters(), "
+                         "got an optimiser for another model")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
+    for name, tensor in (("X", X), ("y", y)):
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+    if X.ndim != 2 or y.shape != (len(X),):
+        raise ValueError(f"X must be (N, D) and y (N,) with the same N, got {tuple(X.shape)} "
+                         f"and {tuple(y.shape)}")
+    if y.dtype != torch.int64:
+        raise TypeError(f"y must hold int64 class labels, got {y.dtype}")
+    losses = []
+    torch_model.train()
+    for _ in range(epochs):
+        total = 0.0
+        for idx in torch.randperm(len(y), generator=generator).split(batch_size):
+            idx = idx.to(X.device)
+            optimiser.zero_grad()
+            loss = torch.nn.functional.cross_entropy(torch_model(X[idx]), y[idx])
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * len(idx)
+        losses.append(total / len(y))
+    return losses
+
+
+def predict_torch(torch_model, X) -> np.ndarray:
+    """Class predictions (N,) of a torch classifier in evaluation mode, as a NumPy array.
+
+    The model's training/evaluation mode is restored afterwards.
+    """
+    import torch
+
+    was_training = torch_model.training
+    torch_model.eval()
+    try:
+        with torch.no_grad():
+            return torch_model(X).argmax(1).cpu().numpy()
+    finally:
+        torch_model.train(was_training)

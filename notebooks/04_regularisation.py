@@ -41,7 +41,7 @@ from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import plot_decision_boundary, plot_learning_curves, use_course_style
 from course_nn.progress import progress
-from course_nn.regularization import l2_penalty, monte_carlo_proba, predict_proba
+from course_nn.regularisation import l2_penalty, monte_carlo_proba, predict_proba
 from course_nn.torch_bridge import to_torch
 
 use_course_style()

@@ -134,7 +134,7 @@ def test_plot_learning_curves(ax):
     curves = {"train": [3.0, 2.0, 1.0], "validation": [3.5, 2.5, 2.0, 1.8]}
     assert plot_learning_curves(ax, curves, logy=True, title="t") is ax
     assert [line.get_label() for line in ax.lines] == ["train", "validation"]
-    np.testing.assert_array_equal(ax.lines[1].get_xdata(), np.arange(4))
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), np.arange(1, 5))  # epochs from 1
     assert ax.get_yscale() == "log"
     assert ax.get_legend() is not None
 
@@ -220,7 +220,9 @@ def test_live_interact_is_off_when_told(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_NN_WIDGETS", "off")
     assert not widgets_enabled()
     assert live_interact(lambda x=1: calls.append(x), x=(0, 5)) is None
-    assert "Sliders are off" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Run this cell to get the sliders" in out
+    assert "COURSE_NN_WIDGETS" not in out  # a reader is told what to do, not a variable
     assert calls == []
 
 
@@ -235,3 +237,34 @@ def test_live_interact_builds_sliders_and_draws_the_default(monkeypatch):
     result = live_interact(lambda x: calls.append(x), x=IntSlider(value=3, min=0, max=5))
     assert result is not None
     assert calls == [3]  # interact calls the function once at the slider's default
+
+
+def test_live_interact_drops_the_drawing_functions_return_value(monkeypatch):
+    from ipywidgets import IntSlider
+
+    from course_nn.notebook import live_interact
+
+    monkeypatch.delenv("COURSE_NN_WIDGETS", raising=False)
+    widget = live_interact(lambda x: f"axes {x}", x=IntSlider(value=2, min=0, max=5))
+    # interact shows a non-None return value under the figure (the stray "<Axes: ...>" line)
+    assert widget.widget.result is None
+
+
+def test_finish_ends_an_early_stopped_bar_with_its_reason(monkeypatch):
+    from course_nn.progress import finish, progress
+
+    monkeypatch.setenv("COURSE_NN_PROGRESS", "on")
+    bar = progress(total=150, desc="epochs", file=__import__("io").StringIO())
+    for _ in range(57):
+        bar.update()
+    finish(bar, "validation loss rose for 10 epochs")
+    assert bar.total == bar.n == 57
+    assert "validation loss rose" in bar.postfix
+
+
+def test_finish_ignores_a_disabled_bar(monkeypatch):
+    from course_nn.progress import finish, progress
+
+    monkeypatch.setenv("COURSE_NN_PROGRESS", "off")
+    bar = progress(total=3)
+    finish(bar, "done")  # nothing to close, nothing raised

@@ -162,3 +162,56 @@ def test_landing_page_and_readme_map_every_notebook():
         assert "available" in row, f"README marks notebook {number} as not available"
     for number in range(1, 10):
         assert f"| {number:02d} |" in intro, f"intro.md's map lacks notebook {number:02d}"
+
+
+# --- Exercises, solutions and clean files (see README "Writing exercises") -------------------
+
+SOLUTION_PROMPTS = {"code_prompt_show": "Show solution", "code_prompt_hide": "Hide solution"}
+
+
+def _code_cells(notebook: Path) -> list[dict]:
+    cells = json.loads(notebook.read_text())["cells"]
+    return [c for c in cells if c["cell_type"] == "code"]
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _text_output(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append("".join(out["text"]))
+        elif "data" in out and "text/plain" in out["data"]:
+            parts.append("".join(out["data"]["text/plain"]))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_have_stubs_and_fully_hidden_solutions(notebook):
+    cells = _code_cells(notebook)
+    solutions = [c for c in cells if "solution" in _tags(c)]
+    stubs = [c for c in cells if "stub" in _tags(c)]
+    assert 2 <= len(solutions) <= 4, f"{notebook.name}: 2-4 exercises, got {len(solutions)}"
+    assert stubs, f"{notebook.name}: at least one coding exercise (a cell tagged 'stub')"
+    for cell in solutions:
+        source = "".join(cell["source"])
+        # hide-cell hides the code *and* its output on the website; hide-input shows the output
+        assert "hide-cell" in _tags(cell) and "hide-input" not in _tags(cell), source[:80]
+        assert cell["metadata"].get("jupyter", {}) == {
+            "source_hidden": True, "outputs_hidden": True}, source[:80]  # collapsed in Lab
+        assert cell["metadata"].get("mystnb", {}) == SOLUTION_PROMPTS, source[:80]
+        assert _text_output(cell).startswith("Correct."), source[:80]
+    for cell in stubs:
+        assert "solution" not in _tags(cell)
+        assert _text_output(cell).startswith("Not yet"), "".join(cell["source"])[:80]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_saved_notebook_is_clean_and_keeps_its_kernelspec(notebook):
+    data = json.loads(notebook.read_text())
+    assert "widgets" not in data["metadata"], "saved widget state makes pages load CDN scripts"
+    assert data["metadata"].get("kernelspec", {}).get("name") == "python3"
+    for cell in data["cells"]:
+        assert "execution" not in cell.get("metadata", {}), "per-cell execution timestamps"

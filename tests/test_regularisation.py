@@ -15,7 +15,7 @@ from course_nn import layers
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.modules import Dropout, Linear, Sequential, mlp
 from course_nn.optim import SGD
-from course_nn.regularization import l2_penalty, monte_carlo_proba, predict_proba
+from course_nn.regularisation import l2_penalty, monte_carlo_proba, predict_proba
 from course_nn.training import fit
 
 EPOCHS = 30
