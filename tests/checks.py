@@ -6,7 +6,7 @@ from course_nn.exercises import CheckResult
 def assert_correct(result):
     assert isinstance(result, CheckResult)
     assert bool(result) is True
-    assert repr(result).startswith("Correct: ")
+    assert repr(result).startswith("Correct.")
 
 
 def assert_not_yet(result, *fragments):

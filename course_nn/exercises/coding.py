@@ -19,7 +19,12 @@ def _describe(args: Sequence) -> str:
     parts = []
     for a in args:
         shape = np.shape(a)
-        parts.append(f"shape {shape}" if shape else repr(a))
+        if shape:
+            parts.append(f"shape {shape}")
+        elif isinstance(a, float | np.floating):
+            parts.append(f"{float(a):.3g}")
+        else:
+            parts.append(repr(a))
     return ", ".join(parts)
 
 
