@@ -16,6 +16,13 @@ Two losses over N examples with 0/1 (or [0, 1]) targets ``t``:
 
 Both can be divided by N (``reduction="mean"``, the default, so a learning rate does not depend
 on the size of the data set) or left as sums (``reduction="sum"``, the slides' error).
+
+``threshold_unit_error`` gives the squared error of a threshold unit with the same parameters,
+for the comparison that motivates the logistic unit: as a function of the weights it is
+piecewise constant, so its gradient is zero almost everywhere.
+
+Every public function checks its arguments and raises ``ValueError``/``TypeError`` naming
+the argument (``X``, ``targets``, ``weights``, ``threshold``, ...) when they do not fit.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_nn.layers import sigmoid
+from course_nn.threshold_units import threshold_unit
 from course_nn.validation import (
     as_float_array,
     check_inputs_and_weights,
@@ -39,21 +47,23 @@ REDUCTIONS = ("sum", "mean")
 
 def _check_unit(X, weights, threshold) -> tuple[np.ndarray, np.ndarray, float]:
     X, w = check_inputs_and_weights(X, weights)
-    if isinstance(threshold, bool):
+    if isinstance(threshold, bool | np.bool_):
         raise TypeError("threshold must be a real number, got bool")
     T = float(as_float_array(threshold, "threshold", ndim=0))
     return X, w, T
+
+
+def _check_target_values(t: np.ndarray, name: str = "targets") -> np.ndarray:
+    if np.any((t < 0) | (t > 1)):
+        raise ValueError(f"{name} must lie in [0, 1], got min {t.min():g} and max {t.max():g}")
+    return t
 
 
 def _check_targets(targets, n: int) -> np.ndarray:
     t = as_float_array(targets, "targets", ndim=1)
     if t.shape != (n,):
         raise ValueError(f"targets must have shape (N,) with N={n} matching X, got {t.shape}")
-    if np.any((t < 0) | (t > 1)):
-        raise ValueError(
-            f"targets must lie in [0, 1], got min {t.min():g} and max {t.max():g}"
-        )
-    return t
+    return _check_target_values(t)
 
 
 def logistic_unit(X, weights, threshold) -> np.ndarray:
@@ -75,23 +85,26 @@ def softplus(z) -> np.ndarray:
     logistic unit is made of two of these: ``-log o = softplus(-z)`` and
     ``-log(1 - o) = softplus(z)`` for ``o = sigmoid(z)``.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = as_float_array(z, "z")
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 def loss_gradient_wrt_net(net, targets, loss: str = "squared") -> np.ndarray:
     """``dE/dz`` for one example's loss, as a function of the unit's input ``z = net - T``.
 
-    net: any shape; targets: broadcastable to it, in [0, 1]. For ``loss="squared"`` this is
+    net: any shape; targets: one number, or an array of net's shape, in [0, 1] (no other
+    broadcasting: a wrongly shaped target is an error, not a silent outer product).
+    Returns an array of net's shape. For ``loss="squared"`` this is
     ``-(t - o) o (1 - o)`` with ``o = sigmoid(z)``; for ``loss="cross_entropy"`` it is
     ``o - t``. The squared error's extra factor ``o (1 - o)`` vanishes when ``|z|`` is large,
     also when the output is confidently *wrong*, which is why it learns slowly from there.
     """
     check_option(loss, "loss", LOSSES)
     z = as_float_array(net, "net")
-    t = as_float_array(targets, "targets")
-    if np.any((t < 0) | (t > 1)):
-        raise ValueError(f"targets must lie in [0, 1], got min {t.min():g} and max {t.max():g}")
+    t = _check_target_values(as_float_array(targets, "targets"))
+    if t.ndim != 0 and t.shape != z.shape:
+        raise ValueError(f"targets must be one number or have net's shape {z.shape}, "
+                         f"got shape {t.shape}")
     o = sigmoid(z)
     if loss == "squared":
         return -(t - o) * o * (1.0 - o)
@@ -127,6 +140,22 @@ def logistic_loss_and_grad(X, targets, weights, threshold, *, loss: str = "squar
     if reduction == "mean":
         value, delta = value / len(X), delta / len(X)
     return value, X.T @ delta, -float(np.sum(delta))
+
+
+def threshold_unit_error(X, targets, weights, threshold, *, reduction: str = "sum") -> float:
+    """Squared error ``E = 1/2 sum_n (t_n - step(X_n @ weights - threshold))^2``, threshold unit.
+
+    X: (N, D) or (D,); targets: (N,) in [0, 1]; weights: (D,); threshold: a number.
+    ``reduction="sum"`` (the default, the slides' error) or ``"mean"`` (divided by N). The
+    unit fires where ``net >= threshold`` (``course_nn.threshold_units.threshold_unit``).
+    Small changes of the parameters change no output, so E is piecewise constant in them:
+    its gradient is 0 wherever it exists, which is why gradient descent cannot train the unit.
+    """
+    check_option(reduction, "reduction", REDUCTIONS)
+    X, w, T = _check_unit(X, weights, threshold)
+    t = _check_targets(targets, len(X))
+    value = 0.5 * float(np.sum((t - threshold_unit(X, w, T)) ** 2))
+    return value / len(X) if reduction == "mean" else value
 
 
 def logistic_loss(X, targets, weights, threshold, *, loss: str = "squared",

@@ -8,7 +8,18 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from malformed import (
+    assert_clear_error,
+    bad_options,
+    non_numbers,
+    not_arrays,
+    with_nonfinite,
+    wrong_ndim,
+)
 
+from course_nn.data import logic_function
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.layers import sigmoid
 from course_nn.logistic import (
@@ -18,8 +29,10 @@ from course_nn.logistic import (
     logistic_unit,
     loss_gradient_wrt_net,
     softplus,
+    threshold_unit_error,
     train_logistic_unit,
 )
+from course_nn.threshold_units import gate_weights
 
 LOSSES = ("squared", "cross_entropy")
 
@@ -290,3 +303,161 @@ def test_training_rejects_bad_arguments(clusters):
         train_logistic_unit(X, t, weights=np.zeros(3))
     with pytest.raises(ValueError, match="loss must be one of"):
         train_logistic_unit(X, t, loss="squared_error")
+
+
+# --- the threshold unit's error (notebook 02, section 2.2) ------------------------------------
+
+
+def test_threshold_unit_error_matches_its_definition(problem):
+    X, t, w, T = problem
+    outputs = (X @ w >= T).astype(float)
+    assert threshold_unit_error(X, t, w, T) == pytest.approx(0.5 * np.sum((t - outputs) ** 2))
+    assert threshold_unit_error(X, t, w, T, reduction="mean") == pytest.approx(
+        0.5 * np.mean((t - outputs) ** 2))
+
+
+def test_threshold_unit_error_counts_net_equal_to_threshold_as_firing():
+    # AND with w_i = T/2: the input (1, 1) has net exactly T and must fire, so E = 0.
+    X, t = logic_function("and")
+    w, T = gate_weights("and", 2, threshold=1.0)
+    assert threshold_unit_error(X, t, w, T) == 0.0
+    assert threshold_unit_error(X, 1.0 - t, w, T) == pytest.approx(0.5 * 4)
+
+
+def test_threshold_unit_error_is_piecewise_constant_so_its_gradient_is_zero(problem):
+    X, t, _, _ = problem
+    rng = np.random.default_rng(1)
+    for _ in range(5):  # generic points: no net input within eps of T
+        w, T = rng.standard_normal(3), float(rng.standard_normal())
+        grad = numerical_gradient(lambda v, T=T: threshold_unit_error(X, t, v, T), w)
+        np.testing.assert_array_equal(grad, np.zeros(3))
+    # ... while the logistic unit's squared error has a nonzero slope at the same points
+    grad = numerical_gradient(
+        lambda v: logistic_loss(X, t, v, T, loss="squared", reduction="sum"), w)
+    assert np.max(np.abs(grad)) > 1e-3
+
+
+# --- bad input at every public boundary (issue 9) ---------------------------------------------
+
+X3, T3, W3 = np.ones((3, 2)), np.array([0.0, 1.0, 1.0]), np.ones(2)
+
+BAD_CALLS = [
+    # (call, error type, argument the message must name)
+    (lambda: logistic_unit(None, W3, 0.0), TypeError, "X"),
+    (lambda: logistic_unit([["a", "b"]], W3, 0.0), TypeError, "X"),
+    (lambda: logistic_unit(np.ones((3, 3)), W3, 0.0), ValueError, "weights"),
+    (lambda: logistic_unit(X3, None, 0.0), TypeError, "weights"),
+    (lambda: logistic_unit(X3, [1.0, np.nan], 0.0), ValueError, "weights"),
+    (lambda: logistic_unit(X3, W3, None), TypeError, "threshold"),
+    (lambda: logistic_unit(X3, W3, "0.5"), TypeError, "threshold"),
+    (lambda: logistic_unit(X3, W3, np.inf), ValueError, "threshold"),
+    (lambda: logistic_unit(X3, W3, np.True_), TypeError, "threshold"),
+    (lambda: logistic_unit(np.ones((0, 2)), W3, 0.0), ValueError, "X"),
+    (lambda: softplus(None), TypeError, "z"),
+    (lambda: softplus("1.0"), TypeError, "z"),
+    (lambda: softplus([1.0, np.nan]), ValueError, "z"),
+    (lambda: loss_gradient_wrt_net(np.zeros(3), np.zeros(2)), ValueError, "targets"),
+    (lambda: loss_gradient_wrt_net(np.zeros((3, 4)), np.zeros((3, 1))), ValueError, "targets"),
+    (lambda: loss_gradient_wrt_net(np.zeros(3), [0.0, 1.0, 1.5]), ValueError, "targets"),
+    (lambda: loss_gradient_wrt_net(None, 1.0), TypeError, "net"),
+    (lambda: loss_gradient_wrt_net(0.0, None), TypeError, "targets"),
+    (lambda: loss_gradient_wrt_net(0.0, 1.0, loss=None), ValueError, "loss"),
+    (lambda: logistic_loss_and_grad(X3, T3[:2], W3, 0.0), ValueError, "targets"),
+    (lambda: logistic_loss_and_grad(X3, T3[:, None], W3, 0.0), ValueError, "targets"),
+    (lambda: logistic_loss_and_grad(X3, [0.0, 1.0, 2.0], W3, 0.0), ValueError, "targets"),
+    (lambda: logistic_loss_and_grad(X3, [0.0, 1.0, np.nan], W3, 0.0), ValueError, "targets"),
+    (lambda: logistic_loss_and_grad(X3, T3, np.ones(3), 0.0), ValueError, "weights"),
+    (lambda: logistic_loss_and_grad(X3, T3, W3, 0.0, loss="mse"), ValueError, "loss"),
+    (lambda: logistic_loss_and_grad(X3, T3, W3, 0.0, reduction=None), ValueError, "reduction"),
+    (lambda: logistic_loss(X3, "0 1 1", W3, 0.0), TypeError, "targets"),
+    (lambda: logistic_loss(X3, T3, W3, 0.0, loss=["squared"]), ValueError, "loss"),
+    (lambda: threshold_unit_error(X3, T3[:2], W3, 0.0), ValueError, "targets"),
+    (lambda: threshold_unit_error(X3, T3, W3, [0.0, 1.0]), ValueError, "threshold"),
+    (lambda: threshold_unit_error(X3, T3, W3, 0.0, reduction="max"), ValueError, "reduction"),
+    (lambda: threshold_unit_error(X3, T3 - 1.0, W3, 0.0), ValueError, "targets"),
+    (lambda: train_logistic_unit(X3, T3, learning_rate=-1.0), ValueError, "learning_rate"),
+    (lambda: train_logistic_unit(X3, T3, learning_rate=np.inf), ValueError, "learning_rate"),
+    (lambda: train_logistic_unit(X3, T3, learning_rate="0.5"), TypeError, "learning_rate"),
+    (lambda: train_logistic_unit(X3, T3, epochs=None), TypeError, "epochs"),
+    (lambda: train_logistic_unit(X3, T3, epochs=True), TypeError, "epochs"),
+    (lambda: train_logistic_unit(X3, T3, epochs=-3), ValueError, "epochs"),
+    (lambda: train_logistic_unit(X3, T3, weights=[1.0]), ValueError, "weights"),
+    (lambda: train_logistic_unit(X3, T3, threshold="0"), TypeError, "threshold"),
+    (lambda: train_logistic_unit(X3, T3, reduction="total"), ValueError, "reduction"),
+    (lambda: train_logistic_unit(X3, T3[::-1][:2]), ValueError, "targets"),
+    (lambda: train_logistic_unit([1.0, 2.0], [1.0]), ValueError, "X"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "name"), BAD_CALLS,
+                         ids=[f"{i}-{name}" for i, (_, _, name) in enumerate(BAD_CALLS)])
+def test_public_functions_refuse_bad_input_naming_the_argument(call, error, name):
+    assert_clear_error(call, error, name)
+
+
+def test_loss_gradient_wrt_net_accepts_one_target_or_the_same_shape():
+    z = np.linspace(-2.0, 2.0, 6).reshape(2, 3)
+    same = loss_gradient_wrt_net(z, np.ones((2, 3)), "cross_entropy")
+    np.testing.assert_array_equal(loss_gradient_wrt_net(z, 1.0, "cross_entropy"), same)
+    assert same.shape == (2, 3)
+
+
+FAST = settings(max_examples=25, deadline=None)
+
+
+@FAST
+@given(X=wrong_ndim(2))
+def test_training_refuses_X_of_the_wrong_rank(X):
+    assert_clear_error(lambda: train_logistic_unit(X, np.zeros(max(len(np.atleast_1d(X)), 1))),
+                       ValueError, "X")
+
+
+@FAST
+@given(X=with_nonfinite((4, 2)))
+def test_every_function_refuses_nonfinite_X(X):
+    t = np.array([0.0, 1.0, 0.0, 1.0])
+    for call in (lambda: logistic_unit(X, W3, 0.0),
+                 lambda: logistic_loss_and_grad(X, t, W3, 0.0),
+                 lambda: threshold_unit_error(X, t, W3, 0.0),
+                 lambda: train_logistic_unit(X, t, epochs=1)):
+        assert_clear_error(call, ValueError, "X")
+
+
+@FAST
+@given(value=not_arrays())
+def test_every_function_refuses_non_arrays_for_X_and_targets(value):
+    assert_clear_error(lambda: logistic_unit(value, W3, 0.0), (TypeError, ValueError), "X")
+    assert_clear_error(lambda: logistic_loss(X3, value, W3, 0.0), (TypeError, ValueError),
+                       "targets")
+    assert_clear_error(lambda: threshold_unit_error(X3, value, W3, 0.0),
+                       (TypeError, ValueError), "targets")
+
+
+@FAST
+@given(value=non_numbers())
+def test_threshold_and_learning_rate_must_be_real_numbers(value):
+    assert_clear_error(lambda: logistic_unit(X3, W3, value), (TypeError, ValueError), "threshold")
+    assert_clear_error(lambda: train_logistic_unit(X3, T3, learning_rate=value), TypeError,
+                       "learning_rate")
+
+
+@FAST
+@given(option=bad_options(("squared", "cross_entropy", "sum", "mean")))
+def test_unknown_options_are_refused(option):
+    assert_clear_error(lambda: logistic_loss(X3, T3, W3, 0.0, loss=option), ValueError, "loss")
+    assert_clear_error(lambda: logistic_loss(X3, T3, W3, 0.0, reduction=option), ValueError,
+                       "reduction")
+    assert_clear_error(lambda: train_logistic_unit(X3, T3, loss=option), ValueError, "loss")
+    assert_clear_error(lambda: threshold_unit_error(X3, T3, W3, 0.0, reduction=option),
+                       ValueError, "reduction")
+
+
+@FAST
+@given(n=st.integers(1, 6), d=st.integers(1, 4), extra=st.sampled_from([-1, 1]))
+def test_shapes_are_checked_against_each_other(n, d, extra):
+    X = np.ones((n, d))
+    assert_clear_error(lambda: logistic_unit(X, np.ones(d + extra) if d + extra > 0
+                                             else np.ones(d + 1), 0.0), ValueError, "weights")
+    if n + extra > 0:
+        assert_clear_error(lambda: logistic_loss(X, np.zeros(n + extra), np.ones(d), 0.0),
+                           ValueError, "targets")
