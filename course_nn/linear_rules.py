@@ -4,8 +4,17 @@ Introduced in notebook 01. Conventions shared by every function here:
 
 - a data matrix ``X`` has shape (N, n); trainers prepend a column of ones (``add_bias``), so
   their weight vectors have shape (n + 1,) and ``w[0]`` is the bias (minus the threshold);
-- 0/1 targets ``t`` go with threshold outputs ``o = step(w . x)``; +-1 labels ``y`` go with
-  the margin-based rules (hinge loss, perceptron with a margin).
+- 0/1 targets ``t`` go with threshold outputs ``o = step(w . x)``; +-1 labels ``y = 2t - 1``
+  go with the losses of SGD (perceptron criterion, hinge, squared) and the perceptron with a
+  margin.
+
+Kinks. The perceptron criterion and the hinge loss have a kink, where any step between "no
+update" and "the full step ``r y x``" is a subgradient step. The convention here, shared by
+code, tests and notebook 01: the hinge loss updates at ``y w . x = 1`` exactly (no update only
+when ``y w . x > 1``, as ``perceptron_margin_update``); the perceptron criterion updates exactly
+when the threshold unit's output is wrong, and that unit outputs 1 at ``w . x = 0``: so at the
+kink a -1 example is updated and a +1 example is not, which makes the SGD step and
+Rosenblatt's rule identical on every example.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from course_nn.validation import (
     check_values_in,
 )
 
-LOSSES = ("squared", "hinge")
+LOSSES = ("perceptron", "hinge", "squared")
 
 
 def add_bias(X) -> np.ndarray:
@@ -49,12 +58,24 @@ def _check_label(value, name: str, allowed: tuple[float, ...]) -> float:
     return value
 
 
-def _check_dataset(X, t, allowed: tuple[float, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+def _check_dataset(
+    X, t, allowed: tuple[float, ...] | None, t_name: str = "t"
+) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, "X", ndim=2)
-    t = check_targets(t, "t", X.shape[0])
+    t = check_targets(t, t_name, X.shape[0])
     if allowed is not None:
-        check_values_in(t, "t", allowed)
+        check_values_in(t, t_name, allowed)
     return X, t
+
+
+def _check_bias_weights(w, X: np.ndarray) -> np.ndarray:
+    w = as_float_array(w, "w", ndim=1)
+    if w.size != X.shape[1] + 1:
+        raise ValueError(
+            f"w must have shape (n + 1,) = ({X.shape[1] + 1},) for X with n={X.shape[1]}, "
+            f"got {w.shape}"
+        )
+    return w
 
 
 def _initial_weights(w0, d: int) -> np.ndarray:
@@ -94,8 +115,9 @@ def train_hebb(X, y, learning_rate: float = 1.0) -> np.ndarray:
     X: (N, n) inputs and y: (N,) targets, both in bipolar coding (-1/+1), for which Hebb's
     rule can learn AND and OR. Returns weights of shape (n + 1,), bias first.
     """
-    X, y = _check_dataset(X, y, (-1, 1))
+    X, y = _check_dataset(X, y, (-1, 1), "y")
     check_values_in(X, "X", (-1, 1))
+    check_positive(learning_rate, "learning_rate")
     Xb = add_bias(X)
     w = np.zeros((1, Xb.shape[1]))
     for x_d, y_d in zip(Xb, y, strict=True):
@@ -198,8 +220,9 @@ def train_perceptron(
 def perceptron_margin_update(w, x, y, learning_rate: float = 1.0, margin: float = 1.0):
     """The perceptron update with a margin, for +-1 labels.
 
-    If ``y w . x > margin`` (right, by more than the margin) nothing changes; otherwise
-    ``w <- w + R y x``. With ``margin = 1`` this is exactly an SGD step on the hinge loss.
+    If ``y w . x > margin`` (right, by more than the margin) nothing changes; otherwise, also
+    at ``y w . x = margin`` exactly, ``w <- w + R y x``. With ``margin = 1`` this is exactly
+    ``sgd_step(..., loss="hinge")``. w, x: (d,) with the bias entry included; y: -1 or +1.
     """
     w, x = _check_vector_pair(w, x)
     y = _check_label(y, "y", (-1.0, 1.0))
@@ -233,6 +256,52 @@ def _check_loss_inputs(w, X, y, labels: tuple[float, ...] | None):
     return w, X, y
 
 
+def perceptron_criterion(w, x, y) -> float:
+    """Rosenblatt's perceptron criterion ``Q = sum max(0, -y w . x)`` for labels y in {-1, +1}.
+
+    x: (d,) or (N, d) with the bias entry included; y: a label or (N,). Zero on every example
+    on the right side of the boundary; grows linearly with the distance on the wrong side.
+    """
+    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
+    return float(np.sum(np.maximum(0.0, -y * (X @ w))))
+
+
+def _unit_is_wrong(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # The threshold unit outputs +1 where w . x >= 0, so on the boundary a -1 example is wrong.
+    z = X @ w
+    return np.where(y > 0, z < 0, z >= 0)
+
+
+def perceptron_criterion_grad(w, x, y) -> np.ndarray:
+    """A subgradient of ``perceptron_criterion``: ``-sum y x`` over the examples the threshold
+    unit ``sign(w . x)`` (+1 at ``w . x = 0``) gets wrong; shape (d,).
+
+    Off the boundary this is the gradient. On it (``w . x = 0``) it picks, of the valid
+    subgradients ``-theta y x`` with ``theta`` in [0, 1], the one that matches the unit's output:
+    ``theta = 1`` for a -1 example, ``theta = 0`` for a +1 example.
+    """
+    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
+    wrong = _unit_is_wrong(w, X, y)
+    return -(X[wrong].T @ y[wrong])
+
+
+def hinge_loss(w, x, y) -> float:
+    """Hinge loss ``Q = sum max(0, 1 - y w . x)`` for labels y in {-1, +1}."""
+    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
+    return float(np.sum(np.maximum(0.0, 1.0 - y * (X @ w))))
+
+
+def hinge_loss_grad(w, x, y) -> np.ndarray:
+    """A subgradient of ``hinge_loss``: ``-sum y x`` over examples with ``y w . x <= 1``.
+
+    At the kink ``y w . x = 1`` we take the full ``-y x`` (one end of the subdifferential),
+    matching the perceptron update with a margin: no update only when ``y w . x > 1``.
+    """
+    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
+    active = y * (X @ w) <= 1.0
+    return -(X[active].T @ y[active])
+
+
 def squared_loss(w, x, y) -> float:
     """LMS loss ``Q = 1/2 sum (y - w . x)^2``; x: (d,) or (N, d), y: scalar or (N,)."""
     w, X, y = _check_loss_inputs(w, x, y, None)
@@ -245,36 +314,25 @@ def squared_loss_grad(w, x, y) -> np.ndarray:
     return -X.T @ (y - X @ w)
 
 
-def hinge_loss(w, x, y) -> float:
-    """Hinge loss ``Q = sum max(0, 1 - y w . x)`` for labels y in {-1, +1}."""
-    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
-    return float(np.sum(np.maximum(0.0, 1.0 - y * (X @ w))))
-
-
-def hinge_loss_grad(w, x, y) -> np.ndarray:
-    """A subgradient of ``hinge_loss``: ``-sum y x`` over examples with ``y w . x <= 1``.
-
-    At the kink ``y w . x = 1`` we take ``-y x``, matching the slide's update rule (no update
-    only when ``y w . x > 1``).
-    """
-    w, X, y = _check_loss_inputs(w, x, y, (-1, 1))
-    active = y * (X @ w) <= 1.0
-    return -(X[active].T @ y[active])
-
-
-_GRADIENTS = {"squared": squared_loss_grad, "hinge": hinge_loss_grad}
+#: Each loss of ``sgd_step`` with its (sub)gradient, by name.
+LOSS_FUNCTIONS = {
+    "perceptron": (perceptron_criterion, perceptron_criterion_grad),
+    "hinge": (hinge_loss, hinge_loss_grad),
+    "squared": (squared_loss, squared_loss_grad),
+}
 
 
 def sgd_step(w, x, y, learning_rate: float, loss: str = "squared") -> np.ndarray:
     """One stochastic gradient step ``w <- w - r grad_w Q(x, y, w)``.
 
-    ``loss="squared"`` gives Widrow-Hoff/Adaline ``w + r (y - w . x) x``; ``loss="hinge"``
-    gives the perceptron update with a margin of 1.
+    ``loss="perceptron"`` (the perceptron criterion) gives Rosenblatt's rule ``w + r y x`` on a
+    mistake; ``loss="hinge"`` the perceptron update with a margin of 1; ``loss="squared"``
+    Widrow-Hoff/Adaline ``w + r (y - w . x) x``. w: (d,); x: (d,) or (N, d); y: a label or (N,).
     """
     check_option(loss, "loss", LOSSES)
     r = check_positive(learning_rate, "learning_rate")
     w = as_float_array(w, "w", ndim=1)
-    return w - r * _GRADIENTS[loss](w, x, y)
+    return w - r * LOSS_FUNCTIONS[loss][1](w, x, y)
 
 
 # --- Widrow-Hoff / LMS ------------------------------------------------------------------------
@@ -282,8 +340,10 @@ def sgd_step(w, x, y, learning_rate: float, loss: str = "squared") -> np.ndarray
 
 def lms_error(w, X, t) -> float:
     """``Err(w) = 1/2 sum_d (t_d - w . x_d)^2`` with X: (N, n) raw inputs, w: (n + 1,)."""
+    X, t = _check_dataset(X, t, None)
+    w = _check_bias_weights(w, X)
     Xb = add_bias(X)
-    return squared_loss(w, Xb, t)
+    return float(0.5 * np.sum((t - Xb @ w) ** 2))
 
 
 def least_squares(X, t) -> np.ndarray:
@@ -360,9 +420,16 @@ def winnow_update(w, x, t, *, promotion: float = 2.0, threshold: float | None = 
 
     Output ``o = [w . x >= theta]`` (default ``theta = n``, the number of inputs). On a miss
     (o = 0, t = 1) every weight of an active input is multiplied by ``promotion``; on a false
-    alarm (o = 1, t = 0) it is divided by it. Weights stay positive. w, x: (n,).
+    alarm (o = 1, t = 0) it is divided by it. Weights stay positive. w (positive), x: (n,).
+
+    This is not a gradient step on w: it adds the perceptron's step ``(t - o) x`` to the
+    log-weights, ``ln w <- ln w + ln(promotion) (t - o) x``, which is Kivinen and Warmuth's
+    exponentiated-gradient update with the perceptron criterion's gradient.
     """
     w, x = _check_vector_pair(w, x)
+    if np.any(w <= 0):
+        raise ValueError(f"w must be positive (Winnow's weights never change sign), got "
+                         f"{int(np.sum(w <= 0))} entries <= 0")
     check_values_in(x, "x", (0, 1))
     t = _check_label(t, "t", (0.0, 1.0))
     alpha = check_positive(promotion, "promotion")
@@ -378,7 +445,8 @@ def _winnow_step(w: np.ndarray, x: np.ndarray, t: float, alpha: float, theta: fl
 
 
 def train_winnow(
-    X, t, *, promotion: float = 2.0, max_epochs: int = 100, rng=None
+    X, t, *, promotion: float = 2.0, max_epochs: int = 100,
+    rng: np.random.Generator | None = None,
 ) -> PerceptronRun:
     """Run Winnow (threshold n, weights starting at 1) until an epoch makes no mistake.
 
@@ -416,11 +484,6 @@ def train_winnow(
 
 def predict_linear(w, X) -> np.ndarray:
     """Threshold outputs ``step(w . (1, x))`` of a trained unit: w (n + 1,), X (N, n) -> (N,)."""
-    w = as_float_array(w, "w", ndim=1)
-    Xb = add_bias(X)
-    if Xb.shape[1] != w.size:
-        raise ValueError(
-            f"w must have shape (n + 1,) = ({Xb.shape[1]},) for X with n={Xb.shape[1] - 1}, "
-            f"got {w.shape}"
-        )
-    return step(Xb @ w)
+    X = as_float_array(X, "X", ndim=2)
+    w = _check_bias_weights(w, X)
+    return step(add_bias(X) @ w)

@@ -42,22 +42,29 @@ def threshold_unit(X, weights, threshold: float) -> np.ndarray:
     return step(net - T + slack)
 
 
-def gate_weights(name: str, n_inputs: int = 2, threshold: float = 1.0):
+def gate_weights(name: str, n_inputs: int = 2, threshold: float | None = None):
     """Weights and threshold that make one threshold unit compute a logic gate.
 
     The choices follow McCulloch and Pitts: AND gives every input ``w = T/n`` (so only all
     ``n`` inputs on reach ``T``), OR gives every input ``w = T`` (one input on is enough),
-    NOT uses a negative weight ``w = -1`` with threshold ``-1/2`` (one input only).
+    NOT uses a negative weight ``w = -1`` with threshold ``-1/2`` (one input only, and its
+    threshold is fixed: pass none). ``threshold`` defaults to 1 for AND and OR.
 
     Returns ``(weights of shape (n,), threshold)``.
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a string, one of {list(GATES)}, got {type(name).__name__} {name!r}"
+        )
     check_option(name, "name", GATES)
     n = check_int(n_inputs, "n_inputs", minimum=1)
     if name == "not":
         if n != 1:
             raise ValueError(f"n_inputs must be 1 for 'not', got {n}")
+        if threshold is not None:
+            raise ValueError(f"threshold is fixed at -0.5 for 'not'; got threshold={threshold!r}")
         return np.array([-1.0]), -0.5
-    T = check_positive(threshold, "threshold")
+    T = 1.0 if threshold is None else check_positive(threshold, "threshold")
     if name == "and":
         return np.full(n, T / n), T
     return np.full(n, T), T
@@ -176,3 +183,53 @@ def count_separable_functions(n_inputs: int) -> tuple[int, int]:
         if linear_separator(X, t) is not None:
             separable += 1
     return separable, total
+
+
+def fewest_threshold_errors(values, targets) -> int:
+    """The fewest errors any one-feature threshold rule makes on ``values``.
+
+    Tries every rule "class 1 iff value > c" and "class 1 iff value < c", with ``c`` below
+    all values, between each pair of neighbours and above all values: every distinct way a
+    threshold can split the sorted values. values: (N,) finite numbers; targets: (N,) 0/1
+    (or bools). Returns an int in ``0 .. N // 2``.
+    """
+    v = as_float_array(values, "values", ndim=1)
+    t = check_targets(targets, "targets", v.size, x_name="values")
+    check_values_in(t, "targets", (0, 1))
+    order = np.unique(v)
+    cuts = np.concatenate([[order[0] - 1], (order[:-1] + order[1:]) / 2, [order[-1] + 1]])
+    above = v[None, :] > cuts[:, None]  # (cuts, N): the rule "class 1 iff value > c"
+    errors_above = np.sum(above != (t == 1), axis=1)
+    # The rule "class 1 iff value < c" errs exactly where "value > c" is right (no value
+    # equals a cut), so its errors are N minus those of the first rule.
+    return int(min(errors_above.min(), (v.size - errors_above).min()))
+
+
+def count_integer_weight_functions(n_inputs: int, max_weight: int) -> tuple[int, int]:
+    """How many Boolean functions of n inputs one threshold unit computes with integer weights
+    in ``-max_weight .. max_weight`` (and any threshold).
+
+    Enumerates every such weight vector and every threshold that makes a difference (the net
+    input is an integer, so thresholds at half-integers cover all cases) and counts the
+    distinct truth tables. This is a lower bound on the number of linearly separable
+    functions, and equals it once ``max_weight`` is large enough (3 suffices for n <= 4).
+    Fast where ``count_separable_functions`` (one LP per function) is not.
+
+    Returns ``(functions found, 2**(2**n) functions in all)``; n is limited to 1..5.
+    """
+    n = check_int(n_inputs, "n_inputs", minimum=1)
+    if n > 5:
+        raise ValueError(f"n_inputs must be <= 5, got {n}")
+    m = check_int(max_weight, "max_weight", minimum=0)
+    if (2 * m + 1) ** n > 2_000_000:
+        raise ValueError(f"max_weight={m} with n_inputs={n} means (2 max_weight + 1)**n = "
+                         f"{(2 * m + 1) ** n} weight vectors; choose at most 2,000,000")
+    X = truth_table(n)
+    grid = np.arange(-m, m + 1)
+    W = np.stack(np.meshgrid(*[grid] * n, indexing="ij"), axis=-1).reshape(-1, n)
+    net = W @ X.T  # (weight vectors, rows)
+    bits = 1 << np.arange(2**n, dtype=np.int64)
+    codes = set()
+    for T in np.arange(-n * m, n * m + 2) - 0.5:  # below, between and above every net input
+        codes.update(((net >= T) @ bits).tolist())
+    return len(codes), 2 ** (2**n)

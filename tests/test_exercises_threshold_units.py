@@ -1,26 +1,41 @@
-"""course_nn.exercises.threshold_units: right answers pass, wrong ones get a helpful Not yet."""
+"""course_nn.exercises.threshold_units: right answers pass in every numeric form, wrong ones get
+a helpful "Not yet", malformed ones never raise, and a "Correct." never restates the answer."""
 
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from checks import assert_correct, assert_not_yet
+import torch
 
 from course_nn.exercises import CheckResult
 from course_nn.exercises.threshold_units import (
-    PERCEPTRON_STEP,
-    check_lms_critical_rate,
+    LMS_EXAMPLE,
+    check_lms_single_example_rate,
     check_nand_unit,
-    check_perceptron_step,
-    check_xor_network,
-    lms_critical_rate,
-    lms_exercise_data,
+    check_perceptron_criterion_step,
+    lms_single_example_rate,
+    perceptron_criterion_cases,
 )
 
 
-def test_check_result_truthiness_and_repr():
-    assert bool(CheckResult(True, "fine")) and repr(CheckResult(True, "fine")) == "Correct: fine"
-    assert not CheckResult(False, "no") and repr(CheckResult(False, "no")) == "Not yet: no"
+def assert_correct(result, *forbidden):
+    """Correct, and the message restates none of the ``forbidden`` answer strings."""
+    assert isinstance(result, CheckResult)
+    assert bool(result) is True
+    text = repr(result)
+    assert text.startswith("Correct."), text
+    for fragment in forbidden:
+        assert fragment not in text, (fragment, text)
+
+
+def assert_not_yet(result, *fragments):
+    assert isinstance(result, CheckResult)
+    assert bool(result) is False
+    text = repr(result)
+    assert text.startswith("Not yet: "), text
+    for fragment in fragments:
+        assert fragment in text, (fragment, text)
 
 
 # --- exercise 1: NAND -------------------------------------------------------------------------
@@ -30,10 +45,13 @@ def test_check_result_truthiness_and_repr():
     ("weights", "threshold"),
     # NAND: fire unless both inputs are on. -x1 - x2 >= T holds for sums 0, -1 but not -2,
     # so any T in (-2, -1] works; -1.5 is the midpoint.
-    [((-1, -1), -1.5), ([-1.0, -1.0], -1.0), (np.array([-2.0, -2.0]), -3.0), ((-1, -1), -1.9)],
+    [((-1, -1), -1.5), ([-1.0, -1.0], -1.0), (np.array([-2.0, -2.0]), -3.0), ((-1, -1), -1.9),
+     (np.array([-1.0, -1.0], dtype=np.float32), np.float32(-1.5)),
+     (torch.tensor([-1.0, -1.0], requires_grad=True), torch.tensor(-1.5)),
+     ([[-1.0, -1.0]], np.array([-1.5])), ([Fraction(-1), Fraction(-1)], Fraction(-3, 2))],
 )
-def test_nand_accepts_correct_answers(weights, threshold):
-    assert_correct(check_nand_unit(weights, threshold))
+def test_nand_accepts_correct_answers_in_any_numeric_form(weights, threshold):
+    assert_correct(check_nand_unit(weights, threshold), "-1.5", "-1")
 
 
 @pytest.mark.parametrize(
@@ -52,14 +70,16 @@ def test_nand_rejects_wrong_units_naming_the_rows(weights, threshold, fragment):
     ("weights", "threshold", "fragment"),
     [
         ((-1, -1, 0), -1.5, "weights should have shape (2,)"),
-        ([[-1, -1]], -1.5, "weights should have shape (2,)"),
-        ("-1 -1", -1.5, "weights should be numbers"),
+        ("-1 -1", -1.5, "weights should be a number"),
         (["a", "b"], -1.5, "weights should be numbers"),
         ([[-1], [-1, 2]], -1.5, "weights should be numbers"),
         ({"w": 1}, -1.5, "weights should be numbers"),
-        (None, -1.5, "weights"),
+        (None, -1.5, "weights is still None"),
+        ((True, False), -1.5, "weights should be numbers"),
         ((np.nan, -1), -1.5, "weights should be finite"),
-        ((-1, -1), "low", "threshold should be numbers"),
+        ((-1, -1), "low", "threshold should be a number"),
+        ((-1, -1), True, "threshold should be a number"),
+        ((-1, -1), None, "threshold is still None"),
         ((-1, -1), [-1.5, 0], "threshold should have shape ()"),
         ((-1, -1), np.inf, "threshold should be finite"),
     ],
@@ -70,144 +90,131 @@ def test_nand_malformed_answers_are_not_yet(weights, threshold, fragment):
 
 @pytest.mark.parametrize("warning_action", ["error", "ignore"])
 def test_nand_complex_answer_is_not_yet(warning_action):
-    # A complex weight is not a real number: it must be refused (as a Python complex is),
-    # neither raising (the project turns RuntimeWarnings into errors, and numpy's
-    # ComplexWarning is one) nor, where warnings are only shown as in a notebook, being cast
-    # to its real part, which would pass (-1 + 2j, -1) as a correct NAND.
+    # A complex weight is not a real number: refused, never cast to its real part (which would
+    # pass (-1 + 2j, -1) as a correct NAND) and never raising, even with warnings as errors.
     with warnings.catch_warnings():
         warnings.simplefilter(warning_action)
         assert_not_yet(check_nand_unit([-1.0, -1.0], -1.5 + 0j), "threshold")
         assert_not_yet(check_nand_unit(np.array([-1 + 2j, -1]), -1.5), "weights")
 
 
-# --- exercise 2: XOR network ------------------------------------------------------------------
+# --- exercise 2: the perceptron criterion's SGD step (coding) ---------------------------------
+
+
+def rosenblatt_in_pm1(w, x, y, learning_rate):
+    """A right answer written without course_nn: Rosenblatt's rule with y = 2t - 1."""
+    w, x = np.asarray(w, float), np.asarray(x, float)
+    t = (y + 1) / 2
+    o = 1.0 if w @ x >= 0 else 0.0
+    return w + learning_rate * (t - o) * x
+
+
+def in_place(w, x, y, learning_rate):
+    if y * (1 if w @ x >= 0 else -1) < 0:
+        w += learning_rate * y * x
+    return w
+
+
+def as_list(w, x, y, learning_rate):
+    return rosenblatt_in_pm1(w, x, y, learning_rate).tolist()
+
+
+def as_torch_tensor(w, x, y, learning_rate):
+    return torch.tensor(rosenblatt_in_pm1(w, x, y, learning_rate), dtype=torch.float64)
+
+
+@pytest.mark.parametrize("candidate", [rosenblatt_in_pm1, in_place, as_list, as_torch_tensor])
+def test_perceptron_criterion_step_accepts_right_functions(candidate):
+    assert_correct(check_perceptron_criterion_step(candidate))
+
+
+def test_perceptron_criterion_cases_include_the_boundary_for_both_labels():
+    off, on = perceptron_criterion_cases()
+    assert len(off) >= 10
+    assert all(abs(w @ x) > 1e-3 for w, x, _, _ in off)
+    assert all(w @ x == 0 for w, x, _, _ in on)
+    assert {y for _, _, y, _ in on} == {-1.0, 1.0}
+    assert {y for _, _, y, _ in off} == {-1.0, 1.0}
+
+
+@pytest.mark.parametrize(
+    ("candidate", "fragments"),
+    [
+        (lambda w, x, y, r: None, ["still returns None"]),
+        ("not a function", ["should be a function"]),
+        (lambda w, x, y, r: 1 / 0, ["raised ZeroDivisionError"]),
+        (lambda w, x, y, r: w, ["wrong", "Step only on a mistake"]),  # never steps
+        (lambda w, x, y, r: w + r * y * x, ["wrong", "Step only on a mistake"]),  # always
+        (lambda w, x, y, r: w - r * y * x if y * (w @ x) < 0 else w,
+         ["wrong", "Step only on a mistake"]),  # wrong sign
+        # right off the boundary, but steps on every boundary example (y w.x <= 0)
+        (lambda w, x, y, r: w + r * y * x if y * (w @ x) <= 0 else w,
+         ["boundary", "a +1 example is right there"]),
+        # right off the boundary, never steps on it (y w.x < 0)
+        (lambda w, x, y, r: w + r * y * x if y * (w @ x) < 0 else w,
+         ["boundary", "a -1 example is a mistake"]),
+        (lambda w, x, y, r: (w, x), ["shape"]),
+        (lambda w, x, y, r: "w", ["not the text"]),
+        (lambda w, x, y, r: w[:2], ["shape (2,)"]),
+    ],
+)
+def test_perceptron_criterion_step_rejects_wrong_functions(candidate, fragments):
+    assert_not_yet(check_perceptron_criterion_step(candidate), *fragments)
+
+
+# --- exercise 3: the largest safe rate for one LMS step ---------------------------------------
+
+
+def safe_rate_by_hand():
+    # e' = e (1 - R |x|^2) with |x|^2 = 1 + 0.25 + 2.25 = 3.5: |e'| <= |e| iff R <= 2 / 3.5
+    return 2.0 / 3.5
+
+
+def test_lms_example_and_its_rate():
+    assert LMS_EXAMPLE == (1.0, 0.5, 1.5)
+    assert lms_single_example_rate() == pytest.approx(safe_rate_by_hand(), rel=1e-15)
+
+
+def test_lms_rate_really_is_the_limit():
+    # The claim behind the exercise, from the trainer: one step just below keeps the error from
+    # growing, just above makes it grow, for several targets and starts.
+    from course_nn.linear_rules import widrow_hoff_incremental
+
+    x = np.array(LMS_EXAMPLE)
+    r = safe_rate_by_hand()
+    for t, w0 in [(1.0, np.zeros(3)), (-3.0, np.array([0.2, -1.0, 0.5]))]:
+        below = widrow_hoff_incremental(x[None, 1:], [t], learning_rate=0.99 * r, epochs=1, w0=w0)
+        above = widrow_hoff_incremental(x[None, 1:], [t], learning_rate=1.01 * r, epochs=1, w0=w0)
+        assert below.errors[1] < below.errors[0] < above.errors[1]
 
 
 @pytest.mark.parametrize(
     "answer",
-    [
-        # hidden OR (fires on >= 1 input) and NAND, then AND of the two
-        ([[1, 1], [-1, -1]], [1, -1.5], [1, 1], 2),
-        # hidden "x1 and not x2" and "x2 and not x1", then OR
-        ([[1, -1], [-1, 1]], [1, 1], [1, 1], 1),
-    ],
+    [safe_rate_by_hand(), 0.571, 0.5714, np.float32(0.5714), np.float64(4 / 7), Fraction(4, 7),
+     [0.571], np.array([0.5714]), np.array([[0.5714]]), torch.tensor(0.5714),
+     torch.tensor(0.5714, requires_grad=True), torch.tensor([0.5714], dtype=torch.float32)],
 )
-def test_xor_network_accepts_correct_answers(answer):
-    assert_correct(check_xor_network(*answer))
-
-
-def test_xor_network_rejects_wrong_networks():
-    # the output ORs OR and NAND: always 1, wrong on 00 and 11
-    assert_not_yet(
-        check_xor_network([[1, 1], [-1, -1]], [1, -1.5], [1, 1], 1),
-        "(0, 0) -> 1 (want 0)", "(1, 1) -> 1 (want 0)",
-    )
+def test_lms_rate_accepts_three_figures_in_any_numeric_form(answer):
+    assert_correct(check_lms_single_example_rate(answer), "0.57", "4/7", "2/3.5")
 
 
 @pytest.mark.parametrize(
     ("answer", "fragment"),
     [
-        (([[1, 1, 0], [-1, -1, 0]], [1, -1.5], [1, 1], 2), "hidden_weights should have shape"),
-        (([1, 1], [1, -1.5], [1, 1], 2), "hidden_weights should have shape"),
-        (([[1, 1], [-1, -1]], [1, -1.5, 0], [1, 1], 2), "hidden_thresholds should have shape"),
-        (([[1, 1], [-1, -1]], [1, -1.5], [1], 2), "output_weights should have shape"),
-        (([[1, 1], [-1, -1]], [1, -1.5], [1, 1], [2, 2]), "output_threshold should have shape"),
-        (([[1, 1], [-1, -1]], [1, -1.5], [1, 1], "two"), "output_threshold should be numbers"),
-        (("OR", [1, -1.5], [1, 1], 2), "hidden_weights should"),
-        (([[1, 1], [-1, np.nan]], [1, -1.5], [1, 1], 2), "hidden_weights should be finite"),
+        (1 / 3.5, "lands the output exactly on the target"),  # 1 / |x|^2
+        (2 / 2.5, "the bias input is part of x too"),  # forgot the bias entry
+        (0.56, "close"),  # 2% off
+        (0.58, "close"),
+        (0.4, "too small"),
+        (2.0, "too large"),
+        (-0.5714, "too small"),
+        (None, "rate is still None"),
+        ("0.571", "rate should be a number"),
+        (True, "rate should be a number"),
+        ([0.5, 0.6], "rate should have shape ()"),
+        (np.nan, "rate should be finite"),
+        (1 + 0j, "rate should be"),
     ],
 )
-def test_xor_network_malformed_answers_are_not_yet(answer, fragment):
-    assert_not_yet(check_xor_network(*answer), fragment)
-
-
-# --- exercise 3: one perceptron step ----------------------------------------------------------
-
-
-def _hand_step():
-    # w = (0.5, -1, 2), x = (1, 1, 0): w . x = 0.5 - 1 + 0 = -0.5 < 0, so o = 0 but t = 1;
-    # the rule adds R x = 0.5 (1, 1, 0).
-    return [1.0, -0.5, 2.0]
-
-
-def test_perceptron_step_data_is_as_documented():
-    assert PERCEPTRON_STEP == {"w": [0.5, -1.0, 2.0], "x": [1.0, 1.0, 0.0], "t": 1,
-                               "learning_rate": 0.5}
-
-
-def test_perceptron_step_accepts_hand_computed_answer():
-    assert_correct(check_perceptron_step(_hand_step()))
-    assert_correct(check_perceptron_step(np.array(_hand_step()) + 1e-12))
-
-
-def test_perceptron_step_recognises_common_slips():
-    assert_not_yet(check_perceptron_step([0.5, -1.0, 2.0]), "did not change")
-    assert_not_yet(check_perceptron_step([0.0, -1.5, 2.0]), "sign is flipped")
-    assert_not_yet(check_perceptron_step([1.5, 0.0, 2.0]), "is not w + R (t - o) x")
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [([1.0, -0.5], "should have shape (3,)"), ("1, -0.5, 2", "should be numbers"),
-     ([1.0, "x", 2.0], "should be numbers"), ([1.0, np.nan, 2.0], "should be finite"),
-     (None, "new_weights")],
-)
-def test_perceptron_step_malformed_answers_are_not_yet(answer, fragment):
-    assert_not_yet(check_perceptron_step(answer), fragment)
-
-
-# --- exercise 4: the critical LMS rate --------------------------------------------------------
-
-
-def _critical_rate_by_hand():
-    X, _ = lms_exercise_data()
-    x = X[:, 0]
-    # X~^T X~ = [[N, sum x], [sum x, sum x^2]]; its largest eigenvalue in closed form
-    a, b, c = float(len(x)), float(x.sum()), float(np.sum(x**2))
-    lam_max = (a + c) / 2 + np.sqrt(((a - c) / 2) ** 2 + b**2)
-    return 2.0 / lam_max
-
-
-def test_lms_exercise_data():
-    X, t = lms_exercise_data()
-    assert X.shape == (12, 1) and t.shape == (12,)
-    np.testing.assert_allclose(X[[0, -1], 0], [-1.0, 2.0])
-
-
-def test_lms_critical_rate_matches_closed_form():
-    assert lms_critical_rate() == pytest.approx(_critical_rate_by_hand(), rel=1e-12)
-
-
-def test_lms_critical_rate_accepts_answers_within_one_percent():
-    r = _critical_rate_by_hand()
-    for answer in (r, 1.005 * r, 0.995 * r, np.float64(r)):
-        assert_correct(check_lms_critical_rate(answer))
-
-
-def test_lms_critical_rate_rejects_wrong_answers():
-    r = _critical_rate_by_hand()
-    assert_not_yet(check_lms_critical_rate(r / 2), "1 / lambda_max")
-    assert_not_yet(check_lms_critical_rate(1.05 * r), "too large")
-    assert_not_yet(check_lms_critical_rate(0.8 * r), "too small")
-    assert_not_yet(check_lms_critical_rate(-r), "too small")
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [([0.1, 0.2], "should have shape ()"), ("fast", "should be numbers"),
-     (np.nan, "should be finite"), (None, "rate")],
-)
-def test_lms_critical_rate_malformed_answers_are_not_yet(answer, fragment):
-    assert_not_yet(check_lms_critical_rate(answer), fragment)
-
-
-def test_critical_rate_really_is_critical():
-    # The checker's claim, tested: batch LMS just below the rate converges, just above diverges.
-    from course_nn.linear_rules import widrow_hoff_batch
-
-    X, t = lms_exercise_data()
-    r = _critical_rate_by_hand()
-    below = widrow_hoff_batch(X, t, learning_rate=0.95 * r, epochs=400)
-    above = widrow_hoff_batch(X, t, learning_rate=1.05 * r, epochs=400)
-    assert below.errors[-1] < below.errors[0]
-    assert above.errors[-1] > 1e3 * above.errors[0]
+def test_lms_rate_wrong_and_malformed_answers(answer, fragment):
+    assert_not_yet(check_lms_single_example_rate(answer), fragment)

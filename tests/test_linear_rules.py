@@ -8,18 +8,22 @@ Littlestone's mistake bound), never from running the code under test.
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from course_nn.data import logic_function, separable_clusters, sparse_disjunction
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.linear_rules import (
+    LOSS_FUNCTIONS,
+    LOSSES,
     add_bias,
     hebb_update,
     hinge_loss,
     hinge_loss_grad,
     least_squares,
     lms_error,
+    perceptron_criterion,
+    perceptron_criterion_grad,
     perceptron_margin_update,
     perceptron_update,
     predict_linear,
@@ -413,6 +417,114 @@ def test_hinge_loss_by_hand():
     assert hinge_loss(w, X, y) == 2.5
 
 
+# --- the perceptron criterion: Rosenblatt's rule as SGD ---------------------------------------
+
+
+def test_perceptron_criterion_by_hand():
+    w = np.array([1.0, 0.0])
+    X = np.array([[0.5, 3.0], [-2.0, 1.0], [1.0, 1.0], [0.0, 4.0]])
+    y = np.array([1.0, 1.0, -1.0, -1.0])
+    # margins y w.x = 0.5, -2, -1, 0: losses 0, 2, 1, 0
+    assert perceptron_criterion(w, X, y) == 3.0
+    # subgradient: -y x summed over the examples the unit gets wrong: rows 2 and 3 (negative
+    # margins) and row 4 (w.x = 0, where the unit says +1 but y = -1)
+    np.testing.assert_array_equal(perceptron_criterion_grad(w, X, y),
+                                  -(X[1] * 1.0) + X[2] + X[3])
+
+
+@pytest.mark.parametrize(("y", "stepped"), [(1.0, False), (-1.0, True)])
+def test_perceptron_criterion_kink_follows_the_units_output(y, stepped):
+    # w . x = 0 exactly: the threshold unit outputs +1 there, so only a -1 example is a mistake.
+    w, x = np.array([2.0, -1.0, 0.0]), np.array([1.0, 2.0, 5.0])
+    assert w @ x == 0.0
+    expected = w + 0.5 * y * x if stepped else w
+    np.testing.assert_array_equal(sgd_step(w, x, y, 0.5, loss="perceptron"), expected)
+    np.testing.assert_array_equal(perceptron_update(w, x, (y + 1) / 2, 0.5), expected)
+
+
+def _integer_examples(rng, n):
+    """Small-integer examples, a third of them exactly on the boundary w . x = 0."""
+    for _ in range(n):
+        d = int(rng.integers(1, 5))
+        w, x = rng.integers(-3, 4, d).astype(float), rng.integers(-3, 4, d).astype(float)
+        yield w, x, float(rng.choice([-1.0, 1.0])), float(rng.choice([0.25, 1.0, 3.0]))
+
+
+def test_rosenblatt_is_sgd_on_the_perceptron_criterion_ties_included():
+    rng = np.random.default_rng(11)
+    on_boundary = steps = 0
+    for w, x, y, r in _integer_examples(rng, 600):
+        np.testing.assert_array_equal(perceptron_update(w, x, (y + 1) / 2, r),
+                                      sgd_step(w, x, y, r, loss="perceptron"))
+        on_boundary += w @ x == 0
+        steps += not np.array_equal(sgd_step(w, x, y, r, loss="perceptron"), w)
+    assert on_boundary > 50 and 0 < steps < 600  # ties and both branches were exercised
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.integers(min_value=1, max_value=4).flatmap(
+        lambda d: st.tuples(st.lists(finite, min_size=d, max_size=d),
+                            st.lists(finite, min_size=d, max_size=d))
+    ),
+    y=st.sampled_from([-1.0, 1.0]),
+    r=st.floats(min_value=1e-3, max_value=5.0),
+)
+def test_rosenblatt_is_sgd_on_the_perceptron_criterion_property(data, y, r):
+    w, x = (np.array(v, dtype=np.float64) for v in data)
+    # Exact ties are tested above with integers; here keep w . x clear of rounding-level ties,
+    # whose sign may depend on the order in which a BLAS kernel sums.
+    assume(w @ x == 0 or abs(w @ x) > 1e-9 * (np.abs(w) @ np.abs(x)))
+    np.testing.assert_array_equal(perceptron_update(w, x, (y + 1) / 2, r),
+                                  sgd_step(w, x, y, r, loss="perceptron"))
+
+
+def _torch_perceptron(w, X, y):
+    return torch.sum(torch.clamp(-y * (X @ w), min=0))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_perceptron_criterion_grad(seed):
+    rng = np.random.default_rng(seed)
+    w, X = rng.standard_normal(3), rng.standard_normal((30, 3))
+    y = rng.choice([-1.0, 1.0], size=30)
+    keep = np.abs(X @ w) > 0.05  # away from the kink
+    X, y = X[keep], y[keep]
+    assert np.any(y * (X @ w) < 0) and np.any(y * (X @ w) > 0)
+    grad = perceptron_criterion_grad(w, X, y)
+    numeric = numerical_gradient(lambda v: perceptron_criterion(v, X, y), w)
+    assert relative_error(grad, numeric) < 1e-8
+    np.testing.assert_allclose(grad, _torch_grad(_torch_perceptron, w, X, y), rtol=1e-12,
+                               atol=1e-12)
+
+
+def test_loss_registry_lists_every_loss_of_sgd_step():
+    assert tuple(LOSS_FUNCTIONS) == LOSSES == ("perceptron", "hinge", "squared")
+    w, x = np.array([0.5, -1.0]), np.array([1.0, 2.0])  # w.x = -1.5
+    # steps by hand: a mistake for the criterion and the hinge (+ r y x); squared: + r 2.5 x
+    for name, factor in [("perceptron", 0.1), ("hinge", 0.1), ("squared", 0.25)]:
+        np.testing.assert_allclose(sgd_step(w, x, 1.0, 0.1, loss=name), w + factor * x,
+                                   rtol=1e-15)
+    # as functions of the margin z = -1.5 with y = +1: 1.5, 2.5, 1/2 (2.5)^2
+    assert [LOSS_FUNCTIONS[n][0](w, x, 1.0) for n in LOSSES] == [1.5, 2.5, 3.125]
+
+
+# --- Winnow is exponentiated gradient ---------------------------------------------------------
+
+
+def test_winnow_is_the_perceptron_step_on_log_weights():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(1, 9))
+        w = rng.uniform(0.05, 4.0, n)
+        x, t = rng.integers(0, 2, n).astype(float), float(rng.integers(0, 2))
+        alpha = float(rng.uniform(1.1, 3.0))
+        o = float(w @ x >= n)
+        np.testing.assert_allclose(np.log(winnow_update(w, x, t, promotion=alpha)),
+                                   np.log(w) + np.log(alpha) * (t - o) * x, rtol=1e-12,
+                                   atol=1e-12)
+
+
 # --- Hebb -------------------------------------------------------------------------------------
 
 
@@ -457,7 +569,7 @@ def test_hebb_bad_input():
         hebb_update(np.zeros((3, 1)), np.ones(3), np.ones(1))
     with pytest.raises(ValueError, match="learning_rate"):
         hebb_update(np.zeros((1, 2)), np.ones(2), np.ones(1), learning_rate=0)
-    with pytest.raises(ValueError, match=r"t must contain only \{-1, 1\}"):
+    with pytest.raises(ValueError, match=r"y must contain only \{-1, 1\}"):
         train_hebb([[1.0, -1.0]], [0.0])
     with pytest.raises(ValueError, match=r"X must contain only \{-1, 1\}"):
         train_hebb([[1.0, 0.0]], [1.0])
@@ -572,7 +684,7 @@ XOR_X, XOR_T = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.ar
         (lambda: sgd_step([0.0, 0.0], [1.0, 1.0], 0.5, 0.1, loss="hinge"), ValueError,
          r"y must contain only \{-1, 1\}"),
         (lambda: sgd_step([0.0, 0.0], [1.0, 1.0], 1.0, 0.1, loss="hinge2"), ValueError,
-         r"loss must be one of \['squared', 'hinge'\], got 'hinge2'"),
+         r"loss must be one of \['perceptron', 'hinge', 'squared'\], got 'hinge2'"),
         (lambda: sgd_step([0.0, 0.0], [1.0, 1.0], 1.0, 0.0), ValueError, "learning_rate"),
         (lambda: sgd_step([0.0, 0.0], [1.0, 1.0, 1.0], 1.0, 0.1), ValueError,
          r"x must have shape \(d,\) or \(N, d\) with d=2 matching w"),

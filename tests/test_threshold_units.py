@@ -4,11 +4,15 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_nn.threshold_units import (
     cnf_network,
+    count_integer_weight_functions,
     count_separable_functions,
     dnf_network,
+    fewest_threshold_errors,
     gate_weights,
     linear_separator,
     step,
@@ -86,6 +90,10 @@ def test_not_gate():
         (("not", 2), ValueError, "n_inputs must be 1"),
         (("and", 2, 0.0), ValueError, "threshold"),
         (("or", 2, -1.0), ValueError, "threshold"),
+        (("not", 1, 1.0), ValueError, "threshold is fixed at -0.5 for 'not'"),
+        ((None, 2), TypeError, "name must be a string"),
+        ((["and"], 2), TypeError, "name must be a string"),
+        (("and", 2, "1"), TypeError, "threshold"),
     ],
 )
 def test_gate_weights_bad_input(args, error, match):
@@ -253,3 +261,91 @@ def test_threshold_unit_bad_input():
         threshold_unit(X, ["a", "b"], 1.0)
     with pytest.raises(ValueError, match="threshold must be a 0-D"):
         threshold_unit(X, [1.0, 1.0], [1.0, 2.0])
+
+
+# --- fewest_threshold_errors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "targets", "expected"),
+    [
+        ([0.0, 1.0, 2.0, 3.0], [0, 0, 1, 1], 0),  # "value > 1.5"
+        ([0.0, 1.0, 2.0, 3.0], [1, 1, 0, 0], 0),  # "value < 1.5"
+        ([-2.0, -1.0, 0.0, 1.0, 2.0], [0, 1, 1, 1, 0], 1),  # class 1 inside: one end is lost
+        ([-2.0, -1.0, 1.0, 2.0], [0, 1, 1, 0], 1),
+        ([1.0, 1.0], [0, 1], 1),  # equal values cannot be split
+        ([5.0], [1], 0),
+        ([3.0, 1.0, 2.0], [True, False, True], 0),  # unsorted, bool targets
+    ],
+)
+def test_fewest_threshold_errors_by_hand(values, targets, expected):
+    assert fewest_threshold_errors(values, targets) == expected
+
+
+def _fewest_by_brute_force(values, targets):
+    """Every rule "value > c" or "value <= c" with c at a data value or below all of them."""
+    best = len(values)
+    for c in [min(values) - 1, *values]:
+        above = [v > c for v in values]
+        wrong = sum(a != bool(t) for a, t in zip(above, targets, strict=True))
+        best = min(best, wrong, len(values) - wrong)
+    return best
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(-4, 4), st.integers(0, 1)), min_size=1, max_size=12))
+def test_fewest_threshold_errors_matches_brute_force(pairs):
+    values = [float(v) for v, _ in pairs]
+    targets = [t for _, t in pairs]
+    got = fewest_threshold_errors(values, targets)
+    assert got == _fewest_by_brute_force(values, targets)
+    assert 0 <= got <= len(values) // 2
+
+
+@pytest.mark.parametrize(
+    ("values", "targets", "error", "match"),
+    [
+        ([1.0, 2.0], [0, 1, 1], ValueError,
+         r"targets must have shape \(N,\) with N=2 matching values"),
+        ([1.0, 2.0], [0, 2], ValueError, r"targets must contain only \{0, 1\}"),
+        ([[1.0, 2.0]], [0, 1], ValueError, "values must be a 1-D array"),
+        ([1.0, np.nan], [0, 1], ValueError, "values must be finite"),
+        ([], [], ValueError, "values must not be empty"),
+        (None, [0], TypeError, "values"),
+        ([1.0], "1", TypeError, "targets"),
+    ],
+)
+def test_fewest_threshold_errors_bad_input(values, targets, error, match):
+    with pytest.raises(error, match=match):
+        fewest_threshold_errors(values, targets)
+
+
+# --- count_integer_weight_functions -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "m"), [(1, 1), (2, 1), (2, 3), (3, 2), (3, 3)])
+def test_integer_weights_find_every_separable_function_once_large_enough(n, m):
+    # the LP count is the truth; small integer weights reach it for n <= 3 at m = 2 (n = 2: 1)
+    assert count_integer_weight_functions(n, m) == count_separable_functions(n)
+
+
+def test_integer_weight_count_is_a_lower_bound_that_grows_with_m():
+    counts = [count_integer_weight_functions(3, m)[0] for m in range(4)]
+    # m = 0: only the two constants; m = 1 misses e.g. x1 + x2 + 2 x3 >= 2 (x3 or (x1 and x2))
+    assert counts[0] == 2 and counts[1] < counts[2] == counts[3] == 104
+
+
+def test_integer_weight_count_for_four_inputs_is_the_classical_count():
+    # 1882 threshold functions of 4 variables (Muroga 1971; OEIS A000609)
+    assert count_integer_weight_functions(4, 3) == (1882, 65536)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [((0, 1), ValueError, "n_inputs must be >= 1"), ((6, 1), ValueError, "n_inputs must be <= 5"),
+     ((2, -1), ValueError, "max_weight must be >= 0"), ((2.0, 1), TypeError, "n_inputs"),
+     ((2, 1.5), TypeError, "max_weight"), ((5, 20), ValueError, "max_weight=20")],
+)
+def test_count_integer_weight_functions_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        count_integer_weight_functions(*args)
