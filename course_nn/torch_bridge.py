@@ -11,17 +11,44 @@ from __future__ import annotations
 import numpy as np
 
 from course_nn.modules import Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
+from course_nn.validation import check_int, describe
 
 _ACTIVATIONS = {Sigmoid: "Sigmoid", Tanh: "Tanh", ReLU: "ReLU"}
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a course_nn Sequential (e.g. from modules.mlp), got "
+                        f"{describe(model)}")
+
+
+def _check_torch_model(torch_model, kind: str = "Sequential"):
+    import torch
+
+    wanted = torch.nn.Sequential if kind == "Sequential" else torch.nn.Module
+    if not isinstance(torch_model, wanted):
+        raise TypeError(f"torch_model must be a torch.nn.{kind} (e.g. from to_torch), got "
+                        f"{describe(torch_model)}")
 
 
 def to_torch(model: Sequential, device=None, dtype=None):
     """A ``torch.nn.Sequential`` mirroring ``model``, holding a copy of its weights."""
     import torch
 
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a course_nn Sequential, got {type(model).__name__}")
-    dtype = dtype or torch.float64
+    _check_model(model)
+    dtype = torch.float64 if dtype is None else dtype
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(f"dtype must be a torch floating dtype such as torch.float64, got "
+                        f"{describe(dtype)}")
+    if device is not None:
+        if not isinstance(device, str | torch.device):
+            raise TypeError(f"device must be None, a string or a torch.device, got "
+                            f"{describe(device)}")
+        try:
+            device = torch.device(device)
+        except RuntimeError as error:
+            raise ValueError(f"device must name a torch device such as 'cpu' or 'cuda', got "
+                             f"{device!r} ({error})") from None
     layers = []
     for module in model.modules:
         if isinstance(module, Linear):
@@ -40,21 +67,25 @@ def to_torch(model: Sequential, device=None, dtype=None):
 def _pairs(model: Sequential, torch_model):
     import torch
 
+    _check_model(model)
+    _check_torch_model(torch_model)
     if len(model.modules) != len(torch_model):
         raise ValueError(
-            f"models differ in length: {len(model.modules)} NumPy modules, "
-            f"{len(torch_model)} torch modules"
+            f"torch_model must mirror model layer by layer, but the models differ in length: "
+            f"{len(model.modules)} NumPy modules, {len(torch_model)} torch modules"
         )
     for i, (ours, theirs) in enumerate(zip(model.modules, torch_model, strict=True)):
         if type(ours) in _ACTIVATIONS:
             if type(theirs).__name__ != _ACTIVATIONS[type(ours)]:
-                raise ValueError(f"module {i}: {ours!r} does not match {theirs!r}")
+                raise ValueError(f"module {i}: {ours!r} does not match torch_model[{i}] "
+                                 f"{theirs!r} (torch_model must mirror model layer by layer)")
         if isinstance(ours, Linear):
             if not isinstance(theirs, torch.nn.Linear) or tuple(theirs.weight.shape) != (
                 ours.out_features,
                 ours.in_features,
             ):
-                raise ValueError(f"module {i}: {ours!r} does not match {theirs!r}")
+                raise ValueError(f"module {i}: {ours!r} does not match torch_model[{i}] "
+                                 f"{theirs!r} (torch_model must mirror model layer by layer)")
             yield i, ours, theirs
 
 
@@ -79,11 +110,35 @@ def torch_gradients(model: Sequential, torch_model) -> dict[str, np.ndarray]:
     """The torch model's ``.grad`` values under ``model``'s parameter names, as NumPy (in, out)."""
     grads = {}
     for i, _, theirs in _pairs(model, torch_model):
-        if theirs.weight.grad is None:
+        if theirs.weight.grad is None or theirs.bias.grad is None:
             raise ValueError(f"torch module {i} has no gradient: call backward first")
         grads[f"{i}.weight"] = theirs.weight.grad.detach().cpu().double().numpy().T
         grads[f"{i}.bias"] = theirs.bias.grad.detach().cpu().double().numpy()
     return grads
+
+
+def _torch_data(torch_model, X, name: str = "X"):
+    """Check X: a finite 2-D float tensor on the model's device, as wide as its first layer."""
+    import torch
+
+    if not isinstance(X, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor (N, D), got {describe(X)}")
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D tensor (N, D), got shape "
+                         f"{tuple(X.shape)}")
+    if not X.is_floating_point():
+        raise TypeError(f"{name} must hold floats, got {X.dtype}")
+    linears = [m for m in torch_model.modules() if isinstance(m, torch.nn.Linear)]
+    if linears and X.shape[1] != linears[0].in_features:
+        raise ValueError(f"{name} must have {linears[0].in_features} columns to match the "
+                         f"model's first layer, got shape {tuple(X.shape)}")
+    params = list(torch_model.parameters())
+    if params and (X.device != params[0].device or X.dtype != params[0].dtype):
+        raise ValueError(f"{name} must be on the model's device and dtype "
+                         f"({params[0].device}, {params[0].dtype}), got ({X.device}, {X.dtype})")
+    if not bool(torch.isfinite(X).all()):
+        raise ValueError(f"{name} must be finite, got NaN or infinite entries")
+    return linears
 
 
 def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, generator):
@@ -97,28 +152,31 @@ def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, gen
     """
     import torch
 
-    from course_nn.validation import check_int
-
+    _check_torch_model(torch_model, "Module")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(torch_model, torch.nn.Module):
-        raise TypeError(f"torch_model must be a torch.nn.Module, got {type(torch_model).__name__}")
     if not isinstance(optimiser, torch.optim.Optimizer):
-        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {type(optimiser).__name__}")
+        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {describe(optimiser)}")
     owned = {id(p) for group in optimiser.param_groups for p in group["params"]}
     if not all(id(p) in owned for p in torch_model.parameters()):
         raise ValueError("optimiser must be built on torch_model.parameters(), "
                          "got an optimiser for another model")
     if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
-    for name, tensor in (("X", X), ("y", y)):
-        if not isinstance(tensor, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
-    if X.ndim != 2 or y.shape != (len(X),):
-        raise ValueError(f"X must be (N, D) and y (N,) with the same N, got {tuple(X.shape)} "
-                         f"and {tuple(y.shape)}")
+        raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
+    linears = _torch_data(torch_model, X)
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"y must be a torch.Tensor (N,) of int64 labels, got {describe(y)}")
+    if y.shape != (len(X),):
+        raise ValueError(f"y must have shape (N,) with N={len(X)} matching X, got "
+                         f"{tuple(y.shape)}")
     if y.dtype != torch.int64:
         raise TypeError(f"y must hold int64 class labels, got {y.dtype}")
+    if y.device != X.device:
+        raise ValueError(f"y must be on X's device {X.device}, got {y.device}")
+    classes = linears[-1].out_features if linears else None
+    if int(y.min()) < 0 or (classes is not None and int(y.max()) >= classes):
+        raise ValueError(f"y must hold class labels in [0, {classes - 1}] for a model with "
+                         f"{classes} outputs, got min {int(y.min())} max {int(y.max())}")
     losses = []
     torch_model.train()
     for _ in range(epochs):
@@ -137,10 +195,13 @@ def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, gen
 def predict_torch(torch_model, X) -> np.ndarray:
     """Class predictions (N,) of a torch classifier in evaluation mode, as a NumPy array.
 
-    The model's training/evaluation mode is restored afterwards.
+    X: (N, D) float tensor on the model's device. The model's training/evaluation mode is
+    restored afterwards.
     """
     import torch
 
+    _check_torch_model(torch_model, "Module")
+    _torch_data(torch_model, X)
     was_training = torch_model.training
     torch_model.eval()
     try:

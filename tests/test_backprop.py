@@ -6,11 +6,14 @@ Networks are sigmoid layers trained on E = 1/2 sum (t - o)^2; everything is floa
 
 import numpy as np
 import pytest
+from malformed import assert_clear_error
 
 from course_nn.backprop import (
     backprop_batch,
     backprop_example,
+    committee_vote,
     forward_sigmoid_net,
+    train_per_example,
     train_population,
 )
 from course_nn.gradcheck import numerical_gradient, relative_error
@@ -293,54 +296,175 @@ def test_population_epoch_count_is_first_epoch_within_tolerance(rng):
                       [m.weight for m in fitted], [m.bias for m in fitted], atol=1e-10)
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        (dict(n_networks=0), ValueError, "n_networks must be >= 1"),
-        (dict(rng=0), TypeError, "rng"),
-        (dict(learning_rate=0.0), ValueError, "learning_rate"),
-        (dict(momentum=-0.5), ValueError, "momentum"),
-        (dict(init_range=0.0), ValueError, "init_range"),
-        (dict(max_epochs=0), ValueError, "max_epochs must be >= 1"),
-        (dict(tolerance=0.0), ValueError, "tolerance"),
-        (dict(sizes=[2, 0, 1]), ValueError, r"sizes\[i\]"),
-        (dict(sizes=[3, 2, 1]), ValueError, r"X must be \(N, 3\)"),
-        (dict(T=np.zeros((4, 2))), ValueError, r"T \(N, 1\)"),
-        (dict(X=np.zeros(4)), ValueError, "X must be a 2-D array"),
-        (dict(X=np.full((4, 2), np.nan)), ValueError, "X must be finite"),
-    ],
-)
-def test_train_population_rejects_bad_input(rng, kwargs, error, match):
-    args = dict(sizes=[2, 2, 1], X=XOR_X, T=XOR_T, n_networks=2, rng=rng, max_epochs=5)
-    args.update(kwargs)
-    positional = [args.pop(k) for k in ("sizes", "X", "T", "n_networks", "rng")]
-    with pytest.raises(error, match=match):
-        train_population(*positional, **args)
+# --- the per-example algorithm run to convergence, one network and many ----------------------
 
 
-@pytest.mark.parametrize(
-    "call, error, match",
-    [
-        (lambda w, b: backprop_example(w, b[:1], [0, 0], [0], 1.0), ValueError,
-         "equally long"),
-        (lambda w, b: backprop_example(w, b, [0, 0, 0], [0], 1.0), ValueError,
-         r"x and t must have shapes \(2,\) and \(1,\)"),
-        (lambda w, b: backprop_example(w, b, [0, 0], [0, 1], 1.0), ValueError,
-         "x and t must have shapes"),
-        (lambda w, b: backprop_example(w, b, [0, 0], [0], 0.0), ValueError, "learning_rate"),
-        (lambda w, b: backprop_example(w, [b[0], np.zeros(2)], [0, 0], [0], 1.0), ValueError,
-         r"biases\[1\] must have shape \(1,\)"),
-        (lambda w, b: backprop_example([w[0], np.zeros((2, 1))], b, [0, 0], [0], 1.0),
-         ValueError, r"weights\[1\] must have 3 rows"),
-        (lambda w, b: backprop_batch(w, b, np.zeros((4, 3)), np.zeros((4, 1)), 1.0),
-         ValueError, r"X must be \(N, 2\)"),
-        (lambda w, b: backprop_batch(w, b, np.zeros((4, 2)), np.zeros((3, 1)), 1.0),
-         ValueError, r"T \(N, 1\)"),
-        (lambda w, b: backprop_batch(w, b, np.zeros(2), np.zeros((1, 1)), 1.0),
-         ValueError, "X must be a 2-D array"),
-    ],
-)
-def test_backprop_rejects_bad_input(rng, call, error, match):
-    weights, biases = random_net(rng, [2, 3, 1])
-    with pytest.raises(error, match=match):
-        call(weights, biases)
+def test_train_per_example_is_backprop_example_repeated_until_within_tolerance():
+    init = np.random.default_rng(7)
+    w0 = [init.uniform(-1, 1, (2, 2)), init.uniform(-1, 1, (2, 1))]
+    b0 = [init.uniform(-1, 1, 2), init.uniform(-1, 1, 1)]
+    run = train_per_example(w0, b0, XOR_X, XOR_T, learning_rate=0.5, tolerance=0.1,
+                            max_epochs=20_000)
+    assert run.converged and 0 < run.epochs < 20_000
+    assert np.max(np.abs(run.outputs - XOR_T)) < 0.1
+    # replay by hand: within tolerance after `epochs` sweeps, not after one fewer
+    w, b = w0, b0
+    for sweep in range(run.epochs):
+        outputs = forward_sigmoid_net(w, b, XOR_X)[-1]
+        assert np.max(np.abs(outputs - XOR_T)) >= 0.1, sweep
+        for x, t in zip(XOR_X, XOR_T, strict=True):
+            w, b = backprop_example(w, b, x, t, 0.5)
+    assert_nets_close(w, b, run.weights, run.biases, atol=0)
+    np.testing.assert_array_equal(run.outputs, forward_sigmoid_net(w, b, XOR_X)[-1])
+
+
+def test_train_per_example_stops_at_the_budget(rng):
+    weights, biases = random_net(rng, [2, 2, 1])
+    run = train_per_example(weights, biases, XOR_X, XOR_T, learning_rate=0.5,
+                            tolerance=1e-9, max_epochs=3)
+    assert not run.converged and run.epochs == 3
+    w, b = weights, biases
+    for _ in range(3):
+        for x, t in zip(XOR_X, XOR_T, strict=True):
+            w, b = backprop_example(w, b, x, t, 0.5)
+    assert_nets_close(w, b, run.weights, run.biases, atol=0)
+
+
+def test_population_per_example_without_momentum_is_the_slides_algorithm(rng):
+    run = train_population([2, 2, 1], XOR_X, XOR_T, 6, rng, learning_rate=0.5, momentum=0.0,
+                           init_range=1.0, max_epochs=3000, tolerance=0.1, per_example=True)
+    assert run.converged.any() and run.epochs.min() > 0
+    for s in range(6):
+        single = train_per_example([w[s] for w in run.initial_weights],
+                                   [b[s] for b in run.initial_biases], XOR_X, XOR_T,
+                                   learning_rate=0.5, tolerance=0.1, max_epochs=3000)
+        assert single.converged == run.converged[s] and single.epochs == run.epochs[s]
+        assert_nets_close(single.weights, single.biases, [w[s] for w in run.weights],
+                          [b[s] for b in run.biases], atol=1e-10)
+        np.testing.assert_allclose(single.outputs, run.outputs[s], rtol=0, atol=1e-10)
+
+
+def test_population_per_example_with_momentum_equals_fit_with_batch_size_one(rng):
+    run = train_population([2, 3, 1], XOR_X, XOR_T, 2, rng, learning_rate=0.3, momentum=0.9,
+                           max_epochs=20, tolerance=1e-9, per_example=True)
+    for s in range(2):
+        model = sigmoid_mlp_with([w[s] for w in run.initial_weights],
+                                 [b[s] for b in run.initial_biases])
+        fit(model, SGD(model, 0.3, momentum=0.9), XOR_X, XOR_T, loss="squared",
+            reduction="sum", batch_size=1, rng=None, epochs=20, show_progress=False)
+        fitted = linears(model)
+        assert_nets_close([w[s] for w in run.weights], [b[s] for b in run.biases],
+                          [m.weight for m in fitted], [m.bias for m in fitted])
+
+
+def test_per_example_gets_stuck_sometimes_and_committees_of_five_rescue(rng):
+    """The notebook's demonstration, smaller: stuck runs exist, and voting outvotes them."""
+    run = train_population([2, 2, 1], XOR_X, XOR_T, 60, np.random.default_rng(2),
+                           learning_rate=0.5, momentum=0.0, init_range=1.0, max_epochs=4000,
+                           tolerance=0.1, per_example=True)
+    stuck = ~run.converged
+    assert 0.05 < stuck.mean() < 0.4
+    error = 0.5 * np.sum((run.outputs - XOR_T) ** 2, axis=(1, 2))
+    assert np.all(error[stuck] > 0.2)
+    single = np.all(committee_vote(run.outputs, 1) == XOR_T[:, 0], axis=1)
+    five = np.all(committee_vote(run.outputs, 5) == XOR_T[:, 0], axis=1)
+    assert five.mean() > single.mean()
+
+
+def test_committee_vote_by_hand():
+    outputs = np.array([[0.9, 0.2], [0.4, 0.3], [0.6, 0.8], [0.1, 0.9], [0.2, 0.2],
+                        [0.7, 0.7], [0.99, 0.01]])
+    np.testing.assert_array_equal(committee_vote(outputs, 3), [[1, 0], [0, 1]])  # last left out
+    np.testing.assert_array_equal(committee_vote(outputs[:, :, None], 1), outputs > 0.5)
+    np.testing.assert_array_equal(committee_vote(outputs, 7), [[1, 0]])
+    assert committee_vote(outputs, 3).dtype.kind == "i"
+
+
+# --- bad input: a clear error naming the argument ---------------------------------------------
+
+W2, B2 = [np.zeros((2, 3)), np.zeros((3, 1))], [np.zeros(3), np.zeros(1)]
+X4, T4 = np.zeros((4, 2)), np.zeros((4, 1))
+POP = dict(sizes=[2, 2, 1], X=XOR_X, T=XOR_T, n_networks=2, max_epochs=5)
+BAD_CALLS = [
+    # (description, call, error type, argument the message must name)
+    ("weights None", lambda: forward_sigmoid_net(None, B2, X4), TypeError, "weights"),
+    ("biases a dict", lambda: forward_sigmoid_net(W2, {"a": 1}, X4), TypeError, "biases"),
+    ("one bias list short", lambda: backprop_example(W2, B2[:1], [0, 0], [0], 1.0),
+     ValueError, "biases"),
+    ("no layers", lambda: backprop_batch([], [], X4, T4, 1.0), ValueError, "weights"),
+    ("bias of wrong length", lambda: backprop_example(W2, [B2[0], np.zeros(2)], [0, 0], [0], 1.0),
+     ValueError, "biases[1]"),
+    ("layers do not chain", lambda: backprop_example([W2[0], np.zeros((2, 1))], B2, [0, 0], [0],
+                                                     1.0), ValueError, "weights[1]"),
+    ("weights[0] 1-D", lambda: forward_sigmoid_net([np.zeros(2), W2[1]], B2, X4), ValueError,
+     "weights[0]"),
+    ("weights[1] holds NaN", lambda: forward_sigmoid_net([W2[0], np.full((3, 1), np.nan)], B2, X4),
+     ValueError, "weights[1]"),
+    ("weights[0] strings", lambda: forward_sigmoid_net([[["a", "b"]] * 2, W2[1]], B2, X4),
+     TypeError, "weights[0]"),
+    ("X too wide", lambda: forward_sigmoid_net(W2, B2, np.zeros((4, 3))), ValueError, "X"),
+    ("X 3-D", lambda: forward_sigmoid_net(W2, B2, np.zeros((1, 4, 2))), ValueError, "X"),
+    ("X None", lambda: forward_sigmoid_net(W2, B2, None), TypeError, "X"),
+    ("x too long", lambda: backprop_example(W2, B2, [0, 0, 0], [0], 1.0), ValueError, "x"),
+    ("x a matrix", lambda: backprop_example(W2, B2, X4, [0], 1.0), ValueError, "x"),
+    ("t too long", lambda: backprop_example(W2, B2, [0, 0], [0, 1], 1.0), ValueError, "t"),
+    ("t a string", lambda: backprop_example(W2, B2, [0, 0], "1", 1.0), TypeError, "t"),
+    ("learning rate 0", lambda: backprop_example(W2, B2, [0, 0], [0], 0.0), ValueError,
+     "learning_rate"),
+    ("learning rate text", lambda: backprop_batch(W2, B2, X4, T4, "0.5"), TypeError,
+     "learning_rate"),
+    ("batch X too wide", lambda: backprop_batch(W2, B2, np.zeros((4, 3)), T4, 1.0), ValueError,
+     "X"),
+    ("batch T too short", lambda: backprop_batch(W2, B2, X4, np.zeros((3, 1)), 1.0), ValueError,
+     "T"),
+    ("batch T 1-D", lambda: backprop_batch(W2, B2, X4, np.zeros(4), 1.0), ValueError, "T"),
+    ("batch X 1-D", lambda: backprop_batch(W2, B2, np.zeros(2), T4, 1.0), ValueError, "X"),
+    ("per-example T too wide", lambda: train_per_example(W2, B2, X4, np.zeros((4, 2)),
+                                                         learning_rate=0.5), ValueError, "T"),
+    ("per-example tolerance 0", lambda: train_per_example(W2, B2, X4, T4, learning_rate=0.5,
+                                                          tolerance=0.0), ValueError, "tolerance"),
+    ("per-example budget 1.5", lambda: train_per_example(W2, B2, X4, T4, learning_rate=0.5,
+                                                         max_epochs=1.5), TypeError, "max_epochs"),
+    ("per-example X NaN", lambda: train_per_example(W2, B2, np.full((4, 2), np.nan), T4,
+                                                    learning_rate=0.5), ValueError, "X"),
+    ("no networks", lambda: train_population(**{**POP, "n_networks": 0}, rng=RNG), ValueError,
+     "n_networks"),
+    ("a seed for rng", lambda: train_population(**POP, rng=0), TypeError, "rng"),
+    ("momentum 1", lambda: train_population(**POP, rng=RNG, momentum=1.0), ValueError,
+     "momentum"),
+    ("momentum negative", lambda: train_population(**POP, rng=RNG, momentum=-0.5), ValueError,
+     "momentum"),
+    ("init range 0", lambda: train_population(**POP, rng=RNG, init_range=0.0), ValueError,
+     "init_range"),
+    ("budget 0", lambda: train_population(**{**POP, "max_epochs": 0}, rng=RNG), ValueError,
+     "max_epochs"),
+    ("tolerance NaN", lambda: train_population(**POP, rng=RNG, tolerance=np.nan), ValueError,
+     "tolerance"),
+    ("per_example 'yes'", lambda: train_population(**POP, rng=RNG, per_example="yes"),
+     TypeError, "per_example"),
+    ("a zero-width layer", lambda: train_population(**{**POP, "sizes": [2, 0, 1]}, rng=RNG),
+     ValueError, "sizes[1]"),
+    ("sizes a number", lambda: train_population(**{**POP, "sizes": 3}, rng=RNG), TypeError,
+     "sizes"),
+    ("one size", lambda: train_population(**{**POP, "sizes": [2]}, rng=RNG), ValueError, "sizes"),
+    ("sizes do not fit X", lambda: train_population(**{**POP, "sizes": [3, 2, 1]}, rng=RNG),
+     ValueError, "X"),
+    ("sizes do not fit T", lambda: train_population(**{**POP, "T": np.zeros((4, 2))}, rng=RNG),
+     ValueError, "T"),
+    ("population X 1-D", lambda: train_population(**{**POP, "X": np.zeros(4)}, rng=RNG),
+     ValueError, "X"),
+    ("committee of two", lambda: committee_vote(np.zeros((4, 2)), 2), ValueError, "size"),
+    ("committee too big", lambda: committee_vote(np.zeros((3, 2)), 5), ValueError, "size"),
+    ("committee size 1.0", lambda: committee_vote(np.zeros((3, 2)), 1.0), TypeError, "size"),
+    ("outputs 1-D", lambda: committee_vote(np.zeros(4), 1), ValueError, "outputs"),
+    ("outputs with two output units", lambda: committee_vote(np.zeros((3, 4, 2)), 1),
+     ValueError, "outputs"),
+    ("outputs None", lambda: committee_vote(None, 1), TypeError, "outputs"),
+]
+RNG = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize("call, error, name", [c[1:] for c in BAD_CALLS],
+                         ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_gets_a_clear_error_naming_the_argument(call, error, name):
+    assert_clear_error(call, error, name)

@@ -1,13 +1,22 @@
-"""fit_torch and predict_torch: the PyTorch twin of fit, checked against the NumPy loop."""
+"""fit_torch and predict_torch: the PyTorch twin of fit, checked against the NumPy loop; and
+every torch_bridge function refusing bad input with an error that names the argument."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
+from malformed import assert_clear_error
 
 from course_nn import modules, optim
-from course_nn.torch_bridge import fit_torch, predict_torch, to_torch
+from course_nn.torch_bridge import (
+    copy_weights_from_torch,
+    copy_weights_to_torch,
+    fit_torch,
+    predict_torch,
+    to_torch,
+    torch_gradients,
+)
 from course_nn.training import fit
 
 
@@ -42,22 +51,83 @@ def test_predict_torch_restores_the_mode():
     assert twin.training
 
 
-def test_fit_torch_refuses_bad_arguments():
+def test_fit_torch_with_mini_batches_trains_and_returns_a_loss_per_epoch():
     X, y = _data()
-    twin = to_torch(modules.mlp([4, 3], np.random.default_rng(0)))
-    other = to_torch(modules.mlp([4, 3], np.random.default_rng(1)))
-    Xt, yt, g = torch.tensor(X), torch.tensor(y), torch.Generator()
-    good = torch.optim.SGD(twin.parameters(), lr=0.1)
-    with pytest.raises(ValueError, match="optimiser"):
-        fit_torch(twin, torch.optim.SGD(other.parameters(), lr=0.1), Xt, yt, epochs=1,
-                  batch_size=4, generator=g)
-    with pytest.raises(TypeError, match="y must hold int64"):
-        fit_torch(twin, good, Xt, yt.double(), epochs=1, batch_size=4, generator=g)
-    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
-        fit_torch(twin, good, X, yt, epochs=1, batch_size=4, generator=g)
-    with pytest.raises(ValueError, match="X must be"):
-        fit_torch(twin, good, Xt, yt[:5], epochs=1, batch_size=4, generator=g)
-    with pytest.raises(TypeError, match="generator"):
-        fit_torch(twin, good, Xt, yt, epochs=1, batch_size=4, generator=0)
-    with pytest.raises(ValueError, match="epochs"):
-        fit_torch(twin, good, Xt, yt, epochs=0, batch_size=4, generator=g)
+    twin = to_torch(modules.mlp([4, 8, 3], np.random.default_rng(0), activation="relu"))
+    losses = fit_torch(twin, torch.optim.SGD(twin.parameters(), lr=0.1), torch.tensor(X),
+                       torch.tensor(y), epochs=30, batch_size=8,
+                       generator=torch.Generator().manual_seed(0))
+    assert len(losses) == 30 and losses[-1] < 0.7 * losses[0]
+    assert np.mean(predict_torch(twin, torch.tensor(X)) == y) > 0.8
+
+
+# --- bad input: a clear error naming the argument ---------------------------------------------
+
+X_np, y_np = _data()
+MODEL = modules.mlp([4, 3], np.random.default_rng(0))
+TWIN = to_torch(MODEL)
+OTHER = to_torch(modules.mlp([4, 5, 3], np.random.default_rng(1)))
+Xt, yt = torch.tensor(X_np), torch.tensor(y_np)
+GOOD = torch.optim.SGD(TWIN.parameters(), lr=0.1)
+
+
+def fit_with(**changes):
+    args = dict(torch_model=TWIN, optimiser=GOOD, X=Xt, y=yt, epochs=1, batch_size=4,
+                generator=torch.Generator())
+    args.update(changes)
+    return lambda: fit_torch(args.pop("torch_model"), args.pop("optimiser"), args.pop("X"),
+                             args.pop("y"), **args)
+
+
+BAD_CALLS = [
+    # (description, call, error type, argument the message must name)
+    ("to_torch of a torch model", lambda: to_torch(TWIN), TypeError, "model"),
+    ("to_torch of None", lambda: to_torch(None), TypeError, "model"),
+    ("to_torch integer dtype", lambda: to_torch(MODEL, dtype=torch.int64), TypeError, "dtype"),
+    ("to_torch dtype as text", lambda: to_torch(MODEL, dtype="float64"), TypeError, "dtype"),
+    ("to_torch unknown device", lambda: to_torch(MODEL, device="gpu0"), ValueError, "device"),
+    ("to_torch device a number", lambda: to_torch(MODEL, device=1.5), TypeError, "device"),
+    ("copy into more layers", lambda: copy_weights_to_torch(MODEL, OTHER), ValueError,
+     "torch_model"),
+    ("copy into another width", lambda: copy_weights_to_torch(
+        MODEL, to_torch(modules.mlp([4, 2], np.random.default_rng(0)))), ValueError,
+     "torch_model[0]"),
+    ("copy into None", lambda: copy_weights_to_torch(MODEL, None), TypeError, "torch_model"),
+    ("copy from a list", lambda: copy_weights_from_torch([TWIN], MODEL), TypeError,
+     "torch_model"),
+    ("copy back into None", lambda: copy_weights_from_torch(TWIN, None), TypeError, "model"),
+    ("gradients before backward", lambda: torch_gradients(MODEL, to_torch(MODEL)), ValueError,
+     "backward"),
+    ("fit: optimiser of another model", fit_with(optimiser=torch.optim.SGD(
+        to_torch(MODEL).parameters(), lr=0.1)), ValueError, "optimiser"),
+    ("fit: optimiser None", fit_with(optimiser=None), TypeError, "optimiser"),
+    ("fit: course_nn optimiser", fit_with(optimiser=optim.SGD(MODEL, 0.1)), TypeError,
+     "optimiser"),
+    ("fit: model None", fit_with(torch_model=None), TypeError, "torch_model"),
+    ("fit: float labels", fit_with(y=yt.double()), TypeError, "y"),
+    ("fit: NumPy X", fit_with(X=X_np), TypeError, "X"),
+    ("fit: NumPy y", fit_with(y=y_np), TypeError, "y"),
+    ("fit: short y", fit_with(y=yt[:5]), ValueError, "y"),
+    ("fit: X of 5 columns", fit_with(X=torch.zeros(60, 5, dtype=torch.float64)), ValueError, "X"),
+    ("fit: X 1-D", fit_with(X=Xt[:, 0]), ValueError, "X"),
+    ("fit: X empty", fit_with(X=Xt[:0], y=yt[:0]), ValueError, "X"),
+    ("fit: X float32 for a float64 model", fit_with(X=Xt.float()), ValueError, "X"),
+    ("fit: X integers", fit_with(X=Xt.long()), TypeError, "X"),
+    ("fit: X with NaN", fit_with(X=torch.full((60, 4), float("nan"), dtype=torch.float64)),
+     ValueError, "X"),
+    ("fit: label 3 for 3 classes", fit_with(y=torch.full((60,), 3)), ValueError, "y"),
+    ("fit: negative label", fit_with(y=torch.full((60,), -1)), ValueError, "y"),
+    ("fit: generator a seed", fit_with(generator=0), TypeError, "generator"),
+    ("fit: 0 epochs", fit_with(epochs=0), ValueError, "epochs"),
+    ("fit: batch 2.5", fit_with(batch_size=2.5), TypeError, "batch_size"),
+    ("predict: NumPy X", lambda: predict_torch(TWIN, X_np), TypeError, "X"),
+    ("predict: X too wide", lambda: predict_torch(TWIN, torch.zeros(2, 5, dtype=torch.float64)),
+     ValueError, "X"),
+    ("predict: model None", lambda: predict_torch(None, Xt), TypeError, "torch_model"),
+]
+
+
+@pytest.mark.parametrize("call, error, name", [c[1:] for c in BAD_CALLS],
+                         ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_gets_a_clear_error_naming_the_argument(call, error, name):
+    assert_clear_error(call, error, name)
