@@ -4,14 +4,15 @@ A step is: zero the gradients, forward, softmax cross-entropy, backward, SGD wit
 weight decay. Both run in float64 on the same sizes in the same process; the ratio is
 NumPy time / PyTorch time (below 1: NumPy is faster). PyTorch is timed with its default thread
 count and with one thread, because on a 2-core machine its threads and NumPy's BLAS threads
-compete for the cores.
+compete for the cores. The NumPy and PyTorch steps are timed in alternation, so that load from
+other processes slows both alike and the ratios stay meaningful on a shared machine.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from timing import median_time, print_blas_report
+from timing import interleaved_median_times, print_blas_report
 
 from course_nn import layers, modules, optim
 from course_nn.torch_bridge import to_torch
@@ -44,15 +45,14 @@ def main() -> None:
             torch.nn.functional.cross_entropy(net(Xt), yt).backward()
             opt.step()
 
-        t_numpy = median_time(numpy_step, repeats=200, warmup=10)
         torch.set_num_threads(default_threads)
-        t_torch = median_time(torch_step, repeats=200, warmup=10)
+        t_numpy, t_torch = interleaved_median_times([numpy_step, torch_step], 200, warmup=10)
         torch.set_num_threads(1)
-        t_torch1 = median_time(torch_step, repeats=200, warmup=10)
+        t_numpy_1, t_torch1 = interleaved_median_times([numpy_step, torch_step], 200, warmup=10)
         torch.set_num_threads(default_threads)
         label = "-".join(map(str, sizes))
         print(f"{label:>14} {batch:>5} {1e3 * t_numpy:>9.3f} {1e3 * t_torch:>9.3f} "
-              f"{t_numpy / t_torch:>6.2f} {1e3 * t_torch1:>11.3f} {t_numpy / t_torch1:>8.2f}")
+              f"{t_numpy / t_torch:>6.2f} {1e3 * t_torch1:>11.3f} {t_numpy_1 / t_torch1:>8.2f}")
 
 
 if __name__ == "__main__":

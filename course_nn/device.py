@@ -17,7 +17,7 @@ def choose_device(prefer: str | None = None):
         "cpu": True,
     }
     if prefer is not None:
-        if prefer not in available:
+        if not isinstance(prefer, str) or prefer not in available:
             raise ValueError(
                 f"prefer must be one of {sorted(available)} or None, got {prefer!r}"
             )
@@ -30,11 +30,29 @@ def choose_device(prefer: str | None = None):
     raise AssertionError("unreachable: the CPU is always available")  # pragma: no cover
 
 
+def as_torch_device(device, name: str = "device"):
+    """``device`` (a ``torch.device`` or a name such as ``"cpu"`` or ``"cuda:0"``) as a
+    ``torch.device``; anything else is a ``TypeError``, an unknown name a ``ValueError``."""
+    import torch
+
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(
+            f"{name} must be a torch.device or a device name such as 'cpu', "
+            f"got {type(device).__name__}"
+        )
+    try:
+        return torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(f"{name} must name a torch device, got {device!r} ({error})") from None
+
+
 def describe_device(device) -> str:
     """One line naming the device, e.g. ``cuda (NVIDIA H200)`` or ``cpu``."""
     import torch
 
-    device = torch.device(device)
+    device = as_torch_device(device)
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     return device.type
@@ -52,5 +70,5 @@ def limit_cpu_threads(device, threads: int = 1) -> None:
     from course_nn.validation import check_int
 
     check_int(threads, "threads", minimum=1)
-    if torch.device(device).type == "cpu":
+    if as_torch_device(device).type == "cpu":
         torch.set_num_threads(threads)

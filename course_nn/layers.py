@@ -7,38 +7,55 @@ Losses return ``(loss, dE/d(prediction))`` in one call.
 
 Shapes: N examples, D inputs, M outputs, C classes. Only O(1) shape and dtype checks run here
 (they are in every training step); data are checked for NaN where they enter, in ``fit``.
+Every backward pass checks that ``dout`` has exactly the shape of the forward pass's output:
+NumPy would otherwise broadcast a wrongly shaped ``dout`` into a plausible-looking gradient.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from course_nn.validation import check_option
+from course_nn.validation import (
+    check_array,
+    check_bool,
+    check_fraction,
+    check_generator,
+    check_option,
+    check_real_array,
+    describe,
+)
 
 REDUCTIONS = ("sum", "mean")
 
 
-def _check_2d(array, name: str) -> np.ndarray:
-    if not isinstance(array, np.ndarray) or array.ndim != 2:
-        shape = getattr(array, "shape", type(array).__name__)
-        raise ValueError(f"{name} must be a 2-D array of shape (N, D), got {shape}")
-    if not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(f"{name} must be a float array, got dtype {array.dtype}")
-    return array
+def _check_2d(array, name: str, shape: str = "(N, D)") -> np.ndarray:
+    return check_array(array, name, ndim=2, shape_hint=shape)
+
+
+def _check_dout(dout, shape: tuple, layer: str) -> None:
+    """dout must be a float array of exactly the forward output's ``shape`` (no broadcasting)."""
+    check_array(dout, "dout")
+    if dout.shape != shape:
+        raise ValueError(
+            f"dout must have shape {shape}, the shape of {layer}'s output, got {dout.shape}"
+        )
+
+
+def _check_cache(cache, forward: str) -> np.ndarray:
+    if not isinstance(cache, np.ndarray):
+        raise TypeError(f"cache must be the cache {forward} returned, got {describe(cache)}")
+    return cache
 
 
 def affine_forward(x, w, b):
     """``out = x @ w + b``. x: (N, D), w: (D, M), b: (M,) -> out: (N, M), cache."""
     _check_2d(x, "x")
-    _check_2d(w, "w")
+    _check_2d(w, "w", "(D, M)")
     if w.shape[0] != x.shape[1]:
         raise ValueError(f"w must have shape (D, M) with D={x.shape[1]} matching x, got {w.shape}")
-    if np.shape(b) != (w.shape[1],):
-        raise ValueError(
-            f"b must have shape (M,) with M={w.shape[1]} matching w, got {np.shape(b)}"
-        )
+    check_array(b, "b")
+    if b.shape != (w.shape[1],):
+        raise ValueError(f"b must have shape (M,) with M={w.shape[1]} matching w, got {b.shape}")
     return x @ w + b, (x, w)
 
 
@@ -48,12 +65,23 @@ def affine_backward(dout, cache):
     ``dw = x^T dout`` sums, over the examples, each input times the delta of the unit it feeds:
     the slides' ``Delta w_ij = R delta_j x_i`` for a whole batch at once.
     """
-    x, w = cache
-    if np.shape(dout) != (x.shape[0], w.shape[1]):
+    x, w = _check_affine_cache(cache)
+    check_array(dout, "dout")
+    if dout.shape != (x.shape[0], w.shape[1]):
         raise ValueError(
-            f"dout must have shape (N, M) = ({x.shape[0]}, {w.shape[1]}), got {np.shape(dout)}"
+            f"dout must have shape (N, M) = ({x.shape[0]}, {w.shape[1]}), got {dout.shape}"
         )
     return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def _check_affine_cache(cache) -> tuple[np.ndarray, np.ndarray]:
+    if not (
+        isinstance(cache, tuple)
+        and len(cache) == 2
+        and all(isinstance(a, np.ndarray) and a.ndim == 2 for a in cache)
+    ):
+        raise TypeError(f"cache must be the (x, w) that affine_forward returned, got {cache!r:.60}")
+    return cache
 
 
 def sigmoid(z):
@@ -62,7 +90,7 @@ def sigmoid(z):
     For z >= 0 it evaluates ``1 / (1 + exp(-z))``; for z < 0 the equal form
     ``exp(z) / (1 + exp(z))``. Either way the exponent is ``-|z| <= 0``, so exp never overflows.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = check_real_array(z, "z")
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -75,29 +103,35 @@ def sigmoid_forward(z):
 
 def sigmoid_backward(dout, cache):
     """dz = dout * o (1 - o): the derivative of the sigmoid written with its own output."""
-    out = cache
+    out = _check_cache(cache, "sigmoid_forward")
+    _check_dout(dout, out.shape, "sigmoid_forward")
     return dout * out * (1.0 - out)
 
 
 def tanh_forward(z):
     """o = tanh(z) (stable for any z), any shape -> out, cache."""
-    out = np.tanh(z)
+    out = np.tanh(check_real_array(z, "z"))
     return out, out
 
 
 def tanh_backward(dout, cache):
     """dz = dout * (1 - o^2)."""
-    return dout * (1.0 - cache**2)
+    out = _check_cache(cache, "tanh_forward")
+    _check_dout(dout, out.shape, "tanh_forward")
+    return dout * (1.0 - out**2)
 
 
 def relu_forward(z):
     """o = max(0, z), any shape -> out, cache."""
+    z = check_real_array(z, "z")
     return np.maximum(z, 0.0), z
 
 
 def relu_backward(dout, cache):
     """dz = dout where z > 0, else 0 (we take the derivative at 0 to be 0)."""
-    return dout * (cache > 0)
+    z = _check_cache(cache, "relu_forward")
+    _check_dout(dout, z.shape, "relu_forward")
+    return dout * (z > 0)
 
 
 def log_softmax(scores):
@@ -106,6 +140,7 @@ def log_softmax(scores):
     Subtracting each row's maximum first leaves the result unchanged and keeps every exponent
     at most 0, so nothing overflows even for scores of 1e4.
     """
+    _check_2d(scores, "scores", "(N, C)")
     shifted = scores - scores.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
@@ -126,8 +161,10 @@ def softmax_cross_entropy(scores, labels, reduction: str = "mean"):
     ``loss = -sum_n log softmax(scores)[n, labels[n]]`` (divided by N when
     ``reduction="mean"``) and ``dscores = softmax(scores) - onehot(labels)`` (divided likewise).
     """
-    _check_2d(scores, "scores")
+    _check_2d(scores, "scores", "(N, C)")
     _check_reduction(reduction)
+    if labels is None or isinstance(labels, str | bytes):
+        raise TypeError(f"labels must be an integer array, got {describe(labels)}")
     labels = np.asarray(labels)
     n, c = scores.shape
     if labels.shape != (n,):
@@ -158,9 +195,9 @@ def squared_error(outputs, targets, reduction: str = "sum"):
     outputs, targets: (N, K). ``reduction="sum"`` is the slides' error; ``"mean"`` divides
     by N (examples, not N*K entries). Returns ``(loss, doutputs)``.
     """
-    _check_2d(outputs, "outputs")
+    _check_2d(outputs, "outputs", "(N, K)")
     _check_reduction(reduction)
-    targets = np.asarray(targets, dtype=np.float64)
+    targets = check_real_array(targets, "targets")
     if targets.shape != outputs.shape:
         raise ValueError(
             f"targets must have shape {outputs.shape} matching outputs, got {targets.shape}"
@@ -183,25 +220,25 @@ def dropout_forward(x, drop_prob: float, *, rng=None, mask=None, training: bool 
     evaluation (``training=False``) is the identity: no rescaling at test time.
     Returns ``(out, cache)``.
     """
-    if isinstance(drop_prob, bool) or not isinstance(drop_prob, numbers.Real):
-        raise TypeError(f"drop_prob must be a number in [0, 1), got {drop_prob!r}")
-    if not 0 <= drop_prob < 1:
-        raise ValueError(f"drop_prob must lie in [0, 1), got {drop_prob}")
+    check_fraction(drop_prob, "drop_prob", low_open=False)
+    check_bool(training, "training")
+    x = check_real_array(x, "x")
+    if mask is not None:
+        mask = check_real_array(mask, "mask")
+        if mask.shape != x.shape:
+            raise ValueError(f"mask must have shape {x.shape} matching x, got {mask.shape}")
+    elif rng is not None or (training and drop_prob > 0):
+        check_generator(rng, "rng")
     if not training or drop_prob == 0:
-        return x, None
+        return x, np.broadcast_to(1.0, x.shape)  # the identity; its cache keeps x's shape
     if mask is None:
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(
-                f"rng must be a numpy.random.Generator when training with dropout, "
-                f"got {type(rng).__name__}"
-            )
-        mask = rng.random(np.shape(x)) >= drop_prob
-    elif np.shape(mask) != np.shape(x):
-        raise ValueError(f"mask must have shape {np.shape(x)} matching x, got {np.shape(mask)}")
-    scale = np.asarray(mask, dtype=np.float64) / (1.0 - drop_prob)
+        mask = rng.random(x.shape) >= drop_prob
+    scale = mask / (1.0 - drop_prob)
     return x * scale, scale
 
 
 def dropout_backward(dout, cache):
-    """dx = dout * mask / (1 - drop_prob); the identity when the forward pass dropped nothing."""
-    return dout if cache is None else dout * cache
+    """dx = dout * mask / (1 - drop_prob): the same scale the forward pass applied."""
+    scale = _check_cache(cache, "dropout_forward")
+    _check_dout(dout, scale.shape, "dropout_forward")
+    return dout * scale

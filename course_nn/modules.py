@@ -13,12 +13,22 @@ needs (PyTorch skips it too, since the data do not require gradients); it then r
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from course_nn import layers
-from course_nn.validation import check_generator, check_int, check_option, check_positive
+from course_nn.validation import (
+    as_float_array,
+    check_array,
+    check_bool,
+    check_fraction,
+    check_generator,
+    check_int,
+    check_option,
+    check_positive,
+    describe,
+)
 
 INITS = ("xavier", "uniform")
 
@@ -48,7 +58,7 @@ class Module:
             grad.fill(0.0)
 
     def train(self, mode: bool = True) -> Module:
-        self.training = mode
+        self.training = check_bool(mode, "mode")
         return self
 
     def eval(self) -> Module:
@@ -59,15 +69,26 @@ class Module:
         return {name: value.copy() for name, value in self.parameters().items()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
-        """Copy values into the parameters (names and shapes must match exactly)."""
+        """Copy values into the parameters (names and shapes must match exactly).
+
+        Every value is checked (numeric, finite, the right shape) before any is copied, so a
+        bad state leaves the model as it was.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"state must be a dict of arrays by name, got {describe(state)}")
         params = self.parameters()
         if set(state) != set(params):
-            raise ValueError(f"state must have keys {sorted(params)}, got {sorted(state)}")
+            got = sorted(map(str, state))
+            raise ValueError(f"state must have keys {sorted(params)}, got {got}")
+        values = {}
         for name, value in state.items():
-            if np.shape(value) != params[name].shape:
+            label = f"state[{name!r}]"
+            values[name] = as_float_array(value, label, allow_empty=True)
+            if values[name].shape != params[name].shape:
                 raise ValueError(
-                    f"state[{name!r}] must have shape {params[name].shape}, got {np.shape(value)}"
+                    f"{label} must have shape {params[name].shape}, got {values[name].shape}"
                 )
+        for name, value in values.items():
             params[name][...] = value
 
 
@@ -95,12 +116,12 @@ class Linear(Module):
         self.out_features = check_int(out_features, "out_features", minimum=1)
         check_generator(rng)
         check_option(init, "init", INITS)
+        r = check_positive(init_range, "init_range")  # checked even when xavier ignores it
         if init == "xavier":
             limit = np.sqrt(6.0 / (in_features + out_features))
             self.weight = rng.uniform(-limit, limit, size=(in_features, out_features))
             self.bias = np.zeros(out_features)
         else:
-            r = check_positive(init_range, "init_range")
             self.weight = rng.uniform(-r, r, size=(in_features, out_features))
             self.bias = rng.uniform(-r, r, size=out_features)
         self.weight_grad = np.zeros_like(self.weight)
@@ -108,6 +129,11 @@ class Linear(Module):
         self._cache = None
 
     def forward(self, x):
+        check_array(x, "x", ndim=2, shape_hint=f"(N, {self.in_features})")
+        if x.shape[1] != self.in_features:
+            raise ValueError(
+                f"x must have {self.in_features} columns to match {self!r}, got {x.shape[1]}"
+            )
         out, self._cache = layers.affine_forward(x, self.weight, self.bias)
         return out
 
@@ -115,12 +141,13 @@ class Linear(Module):
         if self._cache is None:
             raise RuntimeError("backward called before forward")
         x, w = self._cache
-        if not input_grad:
+        if not check_bool(input_grad, "input_grad"):
             # The same sums as affine_backward, without dx = dout @ w.T (a third of the work).
-            if np.shape(dout) != (x.shape[0], w.shape[1]):
+            check_array(dout, "dout")
+            if dout.shape != (x.shape[0], w.shape[1]):
                 raise ValueError(
                     f"dout must have shape (N, M) = ({x.shape[0]}, {w.shape[1]}), "
-                    f"got {np.shape(dout)}"
+                    f"got {dout.shape}"
                 )
             self.weight_grad += x.T @ dout
             self.bias_grad += dout.sum(axis=0)
@@ -154,7 +181,8 @@ class _Activation(Module):
     def backward(self, dout, input_grad=True):
         if self._cache is None:
             raise RuntimeError("backward called before forward")
-        return self._backward(dout, self._cache) if input_grad else None
+        dx = self._backward(dout, self._cache)  # checks dout's shape even when dx is not needed
+        return dx if check_bool(input_grad, "input_grad") else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -203,7 +231,8 @@ class Dropout(Module):
     def backward(self, dout, input_grad=True):
         if not self._called:
             raise RuntimeError("backward called before forward")
-        return layers.dropout_backward(dout, self._cache) if input_grad else None
+        dx = layers.dropout_backward(dout, self._cache)
+        return dx if check_bool(input_grad, "input_grad") else None
 
     def __repr__(self) -> str:
         return f"Dropout(drop_prob={self.drop_prob})"
@@ -245,7 +274,7 @@ class Sequential(Module):
         }
 
     def train(self, mode: bool = True):
-        self.training = mode
+        self.training = check_bool(mode, "mode")
         for module in self.modules:
             module.train(mode)
         return self
@@ -259,6 +288,23 @@ class Sequential(Module):
     def __repr__(self) -> str:
         inner = ", ".join(repr(m) for m in self.modules)
         return f"Sequential({inner})"
+
+
+def first_linear(model: Module) -> Linear | None:
+    """The first ``Linear`` layer data meet in ``model`` (None if it cannot be told).
+
+    Dropout and activations keep the width, so the first Linear fixes how many columns the
+    input must have; ``fit`` uses it to say so in terms of the model.
+    """
+    if isinstance(model, Linear):
+        return model
+    if isinstance(model, Sequential):
+        for module in model.modules:
+            if isinstance(module, Linear | Sequential):
+                return first_linear(module)
+            if module.parameters() or not isinstance(module, _Activation | Dropout):
+                return None  # a layer of unknown kind: it may change the width
+    return None
 
 
 def mlp(
@@ -283,15 +329,13 @@ def mlp(
     check_option(activation, "activation", acts)
     if output_activation is not None:
         check_option(output_activation, "output_activation", acts)
-    sizes = [check_int(s, "sizes[i]", minimum=1) for s in sizes]
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(f"sizes must be a list of layer widths, got {describe(sizes)}")
+    sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
-    drop_probs = (("input_drop_prob", input_drop_prob), ("hidden_drop_prob", hidden_drop_prob))
-    for name, prob in drop_probs:
-        if isinstance(prob, bool) or not isinstance(prob, numbers.Real):
-            raise TypeError(f"{name} must be a number in [0, 1), got {prob!r}")
-        if not 0 <= prob < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {prob}")
+    check_fraction(input_drop_prob, "input_drop_prob", low_open=False)
+    check_fraction(hidden_drop_prob, "hidden_drop_prob", low_open=False)
     modules: list[Module] = []
     if input_drop_prob:
         modules.append(Dropout(input_drop_prob, rng))

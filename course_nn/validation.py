@@ -2,13 +2,20 @@
 
 Every public function in ``course_nn`` validates its inputs with these helpers, so a wrong shape
 raises ``ValueError: y must have shape (N,) with N=150 matching X, got (150, 1)`` instead of
-broadcasting silently into a wrong answer.
+broadcasting silently into a wrong answer. Messages name the argument as the caller wrote it,
+say what was expected and what came. ``TypeError`` means the wrong kind of thing (None, a
+string, a list where an array is required, a float where an int is); ``ValueError`` the right
+kind with a wrong value (shape, range, NaN).
+
+Two costs: ``as_float_array`` converts and scans every entry (for data, once, where they enter,
+e.g. in ``fit``); ``check_array`` and ``check_real_array`` are O(1) checks of type, rank and
+dtype, cheap enough for kernels that run in every training step.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -26,13 +33,7 @@ def as_float_array(
     Raises ``TypeError`` for non-numeric input (strings, objects, complex numbers) and
     ``ValueError`` for the wrong number of dimensions, an empty array or NaN/inf entries.
     """
-    if isinstance(value, str | bytes):
-        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
-    array = np.asarray(value)
-    if array.dtype == bool:
-        array = array.astype(np.float64)
-    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype}")
+    array = _as_real(value, name)
     array = array.astype(np.float64, copy=False)
     if ndim is not None and array.ndim != ndim:
         raise ValueError(
@@ -44,6 +45,72 @@ def as_float_array(
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} must be finite, got {bad} NaN or infinite entries")
     return array
+
+
+def describe(value) -> str:
+    """A short description of ``value`` for error messages: ``None``, ``list``, ``str '1.5'``,
+    ``ndarray of shape (3, 2) and dtype int64``."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"ndarray of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, str | bytes | numbers.Number):
+        return f"{type(value).__name__} {value!r}"
+    return type(value).__name__
+
+
+def _as_real(value, name: str) -> np.ndarray:
+    """``np.asarray(value)`` if that is a real (bool, integer or float) array, else TypeError."""
+    if value is None or isinstance(value, str | bytes):
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:  # ragged nested lists, objects NumPy cannot read
+        raise ValueError(f"{name} must be a rectangular numeric array, got {describe(value)} "
+                         f"that NumPy cannot convert ({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a real numeric array, got {type(value).__name__} "
+            f"with dtype {array.dtype}"
+        )
+    return array
+
+
+def check_real_array(value, name: str) -> np.ndarray:
+    """O(1) check for element-wise kernels: a real array of any shape, converted from a list or
+    number deliberately (like a NumPy ufunc), as float64; None, strings and objects are refused.
+
+    Entries are not scanned (no NaN check): use ``as_float_array`` where data enter.
+    """
+    return _as_real(value, name).astype(np.float64, copy=False)
+
+
+def check_array(value, name: str, *, ndim: int | None = None, shape_hint: str = "") -> np.ndarray:
+    """O(1) check for kernels: ``value`` must already be a float NumPy array with ``ndim`` axes.
+
+    Lists, None and integer arrays are refused (``TypeError``) rather than converted: a kernel
+    is called in every training step, on arrays the caller made. ``shape_hint`` (e.g.
+    ``"(N, D)"``) is shown in the message for the wrong number of axes.
+    """
+    if not isinstance(value, np.ndarray):
+        what = f"a {ndim}-D array" if ndim is not None else "an array"
+        shape = f" of shape {shape_hint}" if shape_hint else ""
+        raise TypeError(
+            f"{name} must be {what}{shape} (a NumPy float array), got {describe(value)}"
+        )
+    if ndim is not None and value.ndim != ndim:
+        shape = f"of shape {shape_hint} " if shape_hint else ""
+        raise ValueError(f"{name} must be a {ndim}-D array {shape}got shape {value.shape}")
+    if value.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float array, got dtype {value.dtype}")
+    return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Check that ``value`` is a bool (``True``/``False``, or a NumPy bool), not "yes" or 1."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
 
 
 def check_shape(array: np.ndarray, name: str, expected: Sequence[int | None]) -> None:
@@ -82,7 +149,7 @@ def check_values_in(array: np.ndarray, name: str, allowed: Iterable[float]) -> N
 def check_option(value, name: str, options: Iterable[str]) -> str:
     """Check that ``value`` is one of the named ``options`` and return it."""
     options = list(options)
-    if value not in options:
+    if not isinstance(value, Hashable) or value not in options:
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
 

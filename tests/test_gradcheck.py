@@ -94,6 +94,29 @@ def test_relative_error_rejects_shape_mismatch():
         relative_error(np.zeros(3), np.zeros((3, 1)))
 
 
+@pytest.mark.parametrize("scale", [1e300, 1e160, 1e-160, 1e-300, 1e-310])
+def test_relative_error_is_scale_safe(rng, scale):
+    # Vectors that differ by 1%: squaring entries near 1e160 overflows and near 1e-160
+    # underflows, so unscaled norms gave NaN and 0. The error must not depend on the scale.
+    a = rng.standard_normal(8)
+    b = a * 1.01
+    expected = relative_error(a, b)
+    assert expected == pytest.approx(0.01 / 2.01, rel=1e-12)
+    assert relative_error(a * scale, b * scale) == pytest.approx(expected, rel=1e-6)
+
+
+def test_relative_error_scaling_is_exact_in_the_normal_range(rng):
+    # Dividing by a power of two changes no bit: same result as the plain formula.
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    plain = np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+    assert relative_error(a, b) == plain
+
+
+def test_relative_error_of_nonfinite_is_nan_without_warnings():
+    assert np.isnan(relative_error(np.array([1.0, np.nan]), np.ones(2)))
+    assert np.isnan(relative_error(np.array([np.inf, 1.0]), np.ones(2)))
+
+
 # --- check_layer_gradients --------------------------------------------------------------------
 
 

@@ -366,7 +366,9 @@ def xwb(rng):
         ("x", np.zeros(3), ValueError, "x must be a 2-D array"),
         ("x", np.zeros((2, 3, 1)), ValueError, "x must be a 2-D array"),
         ("x", np.zeros((4, 3), dtype=np.int64), TypeError, "x must be a float array"),
-        ("x", [[1.0, 2.0, 3.0]], ValueError, "x must be a 2-D array"),
+        ("x", [[1.0, 2.0, 3.0]], TypeError, "x must be a 2-D array"),  # lists are refused
+        ("x", None, TypeError, r"x must be a 2-D array of shape \(N, D\).*got None"),
+        ("b", [0.0, 0.0], TypeError, "b must be an array"),
     ],
 )
 def test_affine_forward_rejects_bad_input(xwb, which, value, error, match):

@@ -1,7 +1,7 @@
 """course_nn.modules, course_nn.optim and course_nn.torch_bridge.
 
 Modules against the layer kernels, finite differences through a whole MLP and torch.autograd;
-gradient accumulation; state dicts; initialisation; SGD against torch.optim.SGD step by step;
+gradient accumulation; state dicts; initialisation; SGD and Adam against torch.optim step by step;
 weight copying between the NumPy and the PyTorch models. All in float64.
 """
 
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from course_nn import layers
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.modules import Linear, Module, ReLU, Sequential, Sigmoid, Tanh, mlp
-from course_nn.optim import SGD
+from course_nn.optim import SGD, Adam
 from course_nn.torch_bridge import (
     copy_weights_from_torch,
     copy_weights_to_torch,
@@ -405,6 +405,119 @@ def test_sgd_rejects_bad_model_and_weight_decay(rng):
         SGD({"w": np.zeros(2)}, 0.1)
     with pytest.raises(ValueError, match="weight_decay"):
         SGD(mlp([2, 1], rng), 0.1, weight_decay=-1e-3)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: SGD(m, 0.1, momentum=0.9, weight_decay=1e-3),
+    lambda m: Adam(m, weight_decay=1e-3),
+])
+def test_optimiser_step_allocates_no_temporary_arrays(rng, make):
+    # In-place ufuncs into scratch buffers made once: a step of a 200x300 layer (480 kB)
+    # allocates nothing near one parameter's size (benchmarks/bench_mlp_step.py).
+    import tracemalloc
+
+    lin = Linear(200, 300, rng)
+    opt = make(lin)
+    lin.weight_grad[...] = 1.0
+    opt.step()  # warm up
+    tracemalloc.start()
+    try:
+        opt.step()
+        opt.zero_grad()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < lin.weight.nbytes / 10
+
+
+# --- Adam -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lr, betas, eps, weight_decay",
+    [
+        (0.05, (0.9, 0.999), 1e-8, 0.0),
+        (0.02, (0.8, 0.99), 1e-6, 0.1),
+        (1e-3, (0.0, 0.5), 1e-8, 0.0),
+        (0.01, (0.9, 0.999), 1e-8, 1e-3),
+    ],
+)
+def test_adam_matches_torch_step_by_step(rng, lr, betas, eps, weight_decay):
+    model = mlp([3, 5, 3], rng, activation="tanh", init="uniform", init_range=0.8)
+    torch_model = to_torch(model)
+    start = model.state_dict()
+    opt = Adam(model, lr, betas=betas, eps=eps, weight_decay=weight_decay)
+    topt = torch.optim.Adam(
+        torch_model.parameters(), lr=lr, betas=betas, eps=eps, weight_decay=weight_decay
+    )
+    for _ in range(6):
+        X = rng.standard_normal((6, 3))
+        labels = rng.integers(0, 3, size=6)
+
+        opt.zero_grad()
+        _, dout = layers.softmax_cross_entropy(model.forward(X), labels, "mean")
+        model.backward(dout)
+        grads_before = {k: v.copy() for k, v in model.gradients().items()}
+        opt.step()
+        for name, grad in model.gradients().items():  # a step never changes the gradients
+            np.testing.assert_array_equal(grad, grads_before[name])
+
+        topt.zero_grad()
+        F.cross_entropy(torch_model(torch.from_numpy(X)), torch.from_numpy(labels)).backward()
+        topt.step()
+
+        for ours, theirs in zip(linears(model), torch_model[::2], strict=True):
+            np.testing.assert_allclose(
+                ours.weight, theirs.weight.detach().numpy().T, rtol=0, atol=1e-12
+            )
+            np.testing.assert_allclose(ours.bias, theirs.bias.detach().numpy(), rtol=0, atol=1e-12)
+    assert opt.steps == 6
+    for name, value in model.parameters().items():  # the model really moved
+        assert np.max(np.abs(value - start[name])) > min(lr, 1e-2), name
+
+
+def test_adam_first_step_moves_each_weight_by_the_learning_rate():
+    # At t = 1 the bias-corrected m / sqrt(s) is g / |g| = sign(g): every weight moves by lr.
+    lin = Linear(2, 2, np.random.default_rng(0))
+    before = lin.weight.copy()
+    opt = Adam(lin, 0.01, eps=1e-12)
+    opt.zero_grad()
+    lin.weight_grad[...] = [[3.0, -0.5], [1e-3, -200.0]]
+    opt.step()
+    np.testing.assert_allclose(lin.weight - before, -0.01 * np.sign(lin.weight_grad), rtol=1e-8)
+    np.testing.assert_array_equal(lin.bias, 0.0)  # zero gradient: no move
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"learning_rate": 0.0}, ValueError, "learning_rate"),
+        ({"learning_rate": "0.1"}, TypeError, "learning_rate"),
+        ({"betas": (0.9, 1.0)}, ValueError, r"betas\[1\]"),
+        ({"betas": (-0.1, 0.9)}, ValueError, r"betas\[0\]"),
+        ({"betas": 0.9}, TypeError, "betas"),
+        ({"betas": (0.9, 0.99, 0.5)}, TypeError, "betas"),
+        ({"eps": 0.0}, ValueError, "eps"),
+        ({"weight_decay": -1.0}, ValueError, "weight_decay"),
+        ({"weight_decay": None}, TypeError, "weight_decay"),
+    ],
+)
+def test_adam_rejects_bad_arguments(rng, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        Adam(mlp([2, 1], rng), **kwargs)
+
+
+@pytest.mark.parametrize("make", [lambda m: SGD(m, 0.1), lambda m: Adam(m)])
+def test_optimisers_know_their_parameters(rng, make):
+    model = mlp([2, 3, 1], rng)
+    opt = make(model)
+    assert opt.owns(model)
+    same_arrays = Sequential(*model.modules)  # another container of the very same layers
+    assert opt.owns(same_arrays)
+    assert not opt.owns(mlp([2, 3, 1], rng))
+    assert not opt.owns(model[0])  # a part of the model is not the model
+    with pytest.raises(ValueError, match="model must have parameters"):
+        make(Sequential(ReLU()))
 
 
 # --- torch bridge -----------------------------------------------------------------------------
