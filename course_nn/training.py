@@ -4,7 +4,8 @@
 mini-batch or full-batch (``batch_size=None``) updates, records a ``History`` and stops on the
 first of: the epoch budget; the training loss reaching ``target_loss``; every output within
 ``output_tolerance`` of its target; no training-loss improvement for ``patience`` epochs; the
-validation loss failing to improve for ``val_patience`` epochs (it has started rising).
+validation loss failing to improve for ``val_patience`` epochs (it has stopped falling,
+and may have started rising).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from course_nn import layers
 from course_nn.modules import Module, first_linear
 from course_nn.optim import Optimiser
-from course_nn.progress import progress
+from course_nn.progress import finish, progress
 from course_nn.validation import (
     as_float_array,
     check_bool,
@@ -291,8 +292,8 @@ def fit(
     history = History()
     best, best_train, since_best_train = np.inf, np.inf, 0
     model.train()
-    bar = progress(range(epochs), desc="epochs", disable_if=not show_progress)
-    for epoch in bar:
+    bar = progress(total=epochs, desc="epochs", disable_if=not show_progress)
+    for epoch in range(epochs):
         order = rng.permutation(n) if rng is not None else np.arange(n)
         for start in range(0, n, batch):
             idx = order[start : start + batch]
@@ -330,11 +331,14 @@ def fit(
         elif patience is not None and since_best_train >= patience:
             history.stop_reason = f"no training-loss improvement for {patience} epochs"
         elif val_patience is not None and epoch + 1 - history.best_epoch >= val_patience:
-            history.stop_reason = f"validation loss rose for {val_patience} epochs"
+            history.stop_reason = f"no validation-loss improvement for {val_patience} epochs"
+        bar.update()
         if history.stop_reason:
+            finish(bar, f"stopped: {history.stop_reason}")
             break
     else:
         history.stop_reason = f"epoch budget of {epochs} used"
+        bar.close()
     if restore_best and history.best_epoch:
         model.load_state_dict(best_state)
         history.restored_best = True

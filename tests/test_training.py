@@ -131,7 +131,7 @@ def test_val_patience_stops_when_validation_loss_rises(rng):
     # training fits y the validation loss can only grow.
     X, y = blobs(rng, 20)
     _, h = run(X=X, y=y, X_val=X, y_val=1 - y, epochs=200, batch_size=None, val_patience=3)
-    assert h.stop_reason == "validation loss rose for 3 epochs"
+    assert h.stop_reason == "no validation-loss improvement for 3 epochs"
     assert h.best_epoch == int(np.argmin(h.val_loss)) + 1
     assert h.epochs == h.best_epoch + 3 < 200
     best = h.val_loss[h.best_epoch - 1]
@@ -356,3 +356,17 @@ def test_linear_model_fit_matches_closed_form_gradient_descent():
         w, b = w - 0.05 * np.sum(r * X[:, 0]), b - 0.05 * np.sum(r)
     assert model[0].weight[0, 0] == pytest.approx(w, rel=1e-13)
     assert model[0].bias[0] == pytest.approx(b, rel=1e-13)
+
+
+def test_an_early_stop_ends_the_progress_bar_normally_with_its_reason(rng, monkeypatch):
+    import course_nn.training as training
+
+    finished = []
+    monkeypatch.setenv("COURSE_NN_PROGRESS", "on")
+    monkeypatch.setattr(training, "finish", lambda bar, reason: finished.append(
+        (bar.n, bar.total, reason)) or bar.close())
+    X, y = blobs(rng, 20)
+    model = mlp([2, 8, 2], np.random.default_rng(1), activation="tanh")
+    h = fit(model, SGD(model, 0.2), X, y, X_val=X, y_val=1 - y, epochs=200, batch_size=None,
+            val_patience=3, show_progress=True)
+    assert finished == [(h.epochs, 200, f"stopped: {h.stop_reason}")]
