@@ -118,7 +118,12 @@ def torch_gradients(model: Sequential, torch_model) -> dict[str, np.ndarray]:
 
 
 def _torch_data(torch_model, X, name: str = "X"):
-    """Check X: a finite 2-D float tensor on the model's device, as wide as its first layer."""
+    """Check X: a finite 2-D float tensor on the model's device that the model accepts.
+
+    When the model starts with a ``Linear`` layer, X must be as wide as it; otherwise (a
+    ConvNet reshaping its rows, say) one dry forward pass on X's first row must succeed.
+    Returns the width of the model's output.
+    """
     import torch
 
     if not isinstance(X, torch.Tensor):
@@ -128,9 +133,9 @@ def _torch_data(torch_model, X, name: str = "X"):
                          f"{tuple(X.shape)}")
     if not X.is_floating_point():
         raise TypeError(f"{name} must hold floats, got {X.dtype}")
-    linears = [m for m in torch_model.modules() if isinstance(m, torch.nn.Linear)]
-    if linears and X.shape[1] != linears[0].in_features:
-        raise ValueError(f"{name} must have {linears[0].in_features} columns to match the "
+    first = next((m for m in torch_model.modules() if not list(m.children())), None)
+    if isinstance(first, torch.nn.Linear) and X.shape[1] != first.in_features:
+        raise ValueError(f"{name} must have {first.in_features} columns to match the "
                          f"model's first layer, got shape {tuple(X.shape)}")
     params = list(torch_model.parameters())
     if params and (X.device != params[0].device or X.dtype != params[0].dtype):
@@ -138,7 +143,17 @@ def _torch_data(torch_model, X, name: str = "X"):
                          f"({params[0].device}, {params[0].dtype}), got ({X.device}, {X.dtype})")
     if not bool(torch.isfinite(X).all()):
         raise ValueError(f"{name} must be finite, got NaN or infinite entries")
-    return linears
+    was_training = torch_model.training
+    torch_model.eval()
+    try:
+        with torch.no_grad():
+            out = torch_model(X[:1])
+    except RuntimeError as error:
+        raise ValueError(f"{name} of shape {tuple(X.shape)} does not fit the model: "
+                         f"{error}") from None
+    finally:
+        torch_model.train(was_training)
+    return int(out.shape[1]) if out.ndim == 2 else None
 
 
 def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, generator):
@@ -163,7 +178,7 @@ def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, gen
                          "got an optimiser for another model")
     if not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
-    linears = _torch_data(torch_model, X)
+    classes = _torch_data(torch_model, X)
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"y must be a torch.Tensor (N,) of int64 labels, got {describe(y)}")
     if y.shape != (len(X),):
@@ -173,8 +188,9 @@ def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, gen
         raise TypeError(f"y must hold int64 class labels, got {y.dtype}")
     if y.device != X.device:
         raise ValueError(f"y must be on X's device {X.device}, got {y.device}")
-    classes = linears[-1].out_features if linears else None
-    if int(y.min()) < 0 or (classes is not None and int(y.max()) >= classes):
+    if classes is None:
+        raise ValueError("torch_model must output (N, C) class scores for cross-entropy")
+    if int(y.min()) < 0 or int(y.max()) >= classes:
         raise ValueError(f"y must hold class labels in [0, {classes - 1}] for a model with "
                          f"{classes} outputs, got min {int(y.min())} max {int(y.max())}")
     losses = []

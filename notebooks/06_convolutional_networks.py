@@ -40,6 +40,7 @@ from course_nn.exercises import conv as exercises
 from course_nn.gradcheck import check_layer_gradients, relative_error
 from course_nn.notebook import live_interact, show_source, versions_report
 from course_nn.plotting import plot_learning_curves, use_course_style
+from course_nn.torch_bridge import fit_torch, predict_torch
 
 # NumPy's BLAS on one thread: the many small matrix products here stall when two BLAS threads
 # compete with other processes for a small machine's cores (measured: up to 10x slower).
@@ -638,9 +639,9 @@ variant_table = {}
 for name, factory in variants.items():
     torch.manual_seed(0)
     net = factory().to(device=device, dtype=torch.float32)
-    conv.fit_torch_convnet(net, torch.optim.Adam(net.parameters(), 2e-3), X_tr, y_tr,
-                           epochs=4, batch_size=64, generator=course_nn.torch_generator(0))
-    accuracy = (conv.predict_torch_convnet(net, X_te) == mnist.y_test).mean()
+    fit_torch(net, torch.optim.Adam(net.parameters(), 2e-3), X_tr, y_tr,
+              epochs=4, batch_size=64, generator=course_nn.torch_generator(0))
+    accuracy = (predict_torch(net, X_te) == mnist.y_test).mean()
     variant_table[name] = (sum(p.numel() for p in net.parameters()), accuracy)
 
 # %% tags=["nbval-ignore-output"]

@@ -269,22 +269,3 @@ def test_image_kernels_are_3x3_and_blur_keeps_the_mean():
     assert conv.IMAGE_KERNELS["blur"].sum() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="width"):
         conv.residual_net_torch(0)
-
-
-def test_fit_torch_convnet_trains_and_predicts_a_convnet_on_rows():
-    torch.manual_seed(0)
-    net = conv.residual_net_torch(4)
-    rng = np.random.default_rng(0)
-    X = torch.tensor(rng.random((40, 784)), dtype=torch.float32)
-    y = torch.tensor(rng.integers(0, 10, 40))
-    losses = conv.fit_torch_convnet(net, torch.optim.Adam(net.parameters(), 1e-2), X, y,
-                                    epochs=15, batch_size=10, generator=torch.Generator())
-    assert losses[-1] < 0.5 * losses[0]
-    assert conv.predict_torch_convnet(net, X).shape == (40,)
-    with pytest.raises(ValueError, match="class labels"):
-        conv.fit_torch_convnet(net, torch.optim.SGD(net.parameters(), 0.1), X, y + 10,
-                               epochs=1, batch_size=10, generator=torch.Generator())
-    with pytest.raises(TypeError, match="X must be"):
-        conv.predict_torch_convnet(net, X.numpy())
-    with pytest.raises(RuntimeError):
-        conv.predict_torch_convnet(net, X[:, :100])

@@ -8,7 +8,7 @@ import pytest
 import torch
 from malformed import assert_clear_error
 
-from course_nn import modules, optim
+from course_nn import conv, modules, optim
 from course_nn.torch_bridge import (
     copy_weights_from_torch,
     copy_weights_to_torch,
@@ -131,3 +131,22 @@ BAD_CALLS = [
                          ids=[c[0] for c in BAD_CALLS])
 def test_bad_input_gets_a_clear_error_naming_the_argument(call, error, name):
     assert_clear_error(call, error, name)
+
+
+def test_fit_torch_trains_and_predicts_a_convnet_fed_rows():
+    torch.manual_seed(0)
+    net = conv.residual_net_torch(4)
+    rng = np.random.default_rng(0)
+    X = torch.tensor(rng.random((40, 784)), dtype=torch.float32)
+    y = torch.tensor(rng.integers(0, 10, 40))
+    losses = fit_torch(net, torch.optim.Adam(net.parameters(), 1e-2), X, y,
+                       epochs=15, batch_size=10, generator=torch.Generator())
+    assert losses[-1] < 0.5 * losses[0]
+    assert predict_torch(net, X).shape == (40,)
+    with pytest.raises(ValueError, match="class labels"):
+        fit_torch(net, torch.optim.SGD(net.parameters(), 0.1), X, y + 10,
+                  epochs=1, batch_size=10, generator=torch.Generator())
+    with pytest.raises(TypeError, match="X must be"):
+        predict_torch(net, X.numpy())
+    with pytest.raises(ValueError, match="does not fit the model"):
+        predict_torch(net, X[:, :100])
