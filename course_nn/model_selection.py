@@ -12,8 +12,56 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_nn.training import evaluate, fit
-from course_nn.validation import as_float_array, check_generator, check_int
+from course_nn.modules import Module
+from course_nn.training import LOSSES, evaluate, fit
+from course_nn.validation import (
+    as_float_array,
+    check_generator,
+    check_int,
+    check_option,
+    describe,
+)
+
+
+def _check_data(X, y, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """X (N, D) finite floats; y (N,) integer labels for cross-entropy, (N, K) for squared."""
+    X = as_float_array(X, "X", ndim=2)
+    if y is None or isinstance(y, str | bytes):
+        raise TypeError(f"y must be an array of targets, got {describe(y)}")
+    if loss == "cross_entropy":
+        y = np.asarray(y)
+        if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y must be integer class labels of shape (N,) for cross-entropy, "
+                             f"got {y.dtype} of shape {y.shape}")
+    else:
+        y = as_float_array(y, "y", ndim=2)
+    if len(y) != len(X):
+        raise ValueError(f"y must have N={len(X)} rows matching X, got {len(y)}")
+    return X, y
+
+
+def _check_common(build, epochs, rng, k, loss, batch_size, n: int) -> tuple[int, int]:
+    if not callable(build):
+        raise TypeError(f"build must be a function returning (model, optimiser), "
+                        f"got {describe(build)}")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    check_generator(rng)
+    k = check_int(k, "k", minimum=2)
+    check_option(loss, "loss", LOSSES)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", minimum=1)
+    if k > n:
+        raise ValueError(f"k must be <= the number of examples N={n}, got {k}")
+    return epochs, k
+
+
+def _built(result, call: str) -> tuple[Module, object]:
+    """Check that ``build`` returned a (model, optimiser) pair; ``fit`` checks the optimiser."""
+    if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[0], Module):
+        shown = (f"a tuple of {', '.join(type(r).__name__ for r in result)}"
+                 if isinstance(result, tuple) else describe(result))
+        raise TypeError(f"{call} must return a (model, optimiser) pair, got {shown}")
+    return result
 
 
 def kfold_indices(n: int, k: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -34,7 +82,14 @@ def kfold_indices(n: int, k: int, rng: np.random.Generator) -> list[tuple[np.nda
 class EpochCurves:
     """Validation curves of k-fold training: ``val_loss`` and ``val_accuracy`` of shape
     (k, epochs); ``best_epochs`` the epoch count (1-based) minimising the mean validation loss,
-    and ``fold_best`` each fold's own best epoch count (k,)."""
+    and ``fold_best`` each fold's own best epoch count (k,).
+
+    The rule is the argmin of the mean curve, not the mean of the per-fold argmins: averaging
+    the k curves first cancels much of each fold's noise before the minimum is taken, and the
+    chosen count is one where the averaged validation loss really is lowest. The mean of the
+    per-fold bests (``fold_best.mean()``) averages k noisy minima instead, and can land where
+    no fold's curve is low.
+    """
 
     val_loss: np.ndarray
     val_accuracy: np.ndarray
@@ -59,13 +114,12 @@ def cross_validate_epochs(
     epochs and records its validation loss after every epoch, so one run per fold scores every
     epoch count at once.
     """
-    X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"y must have N={len(X)} rows matching X, got {len(y)}")
+    check_option(loss, "loss", LOSSES)
+    X, y = _check_data(X, y, loss)
+    epochs, k = _check_common(build, epochs, rng, k, loss, batch_size, len(X))
     losses, accuracies = [], []
     for train, val in kfold_indices(len(X), k, rng):
-        model, optimiser = build(rng)
+        model, optimiser = _built(build(rng), "build(rng)")
         history = fit(
             model,
             optimiser,
@@ -115,8 +169,11 @@ def cross_validate_choice(
     """Score each setting in ``values`` (e.g. numbers of hidden units) by k-fold validation
     accuracy; ``build(value, rng)`` returns a fresh ``(model, optimiser)``. The folds are the
     same for every value, so the comparison is paired."""
-    X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y)
+    check_option(loss, "loss", LOSSES)
+    X, y = _check_data(X, y, loss)
+    epochs, k = _check_common(build, epochs, rng, k, loss, batch_size, len(X))
+    if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+        raise TypeError(f"values must be a sequence of settings, got {describe(values)}")
     values = list(values)
     if not values:
         raise ValueError("values must list at least one setting, got none")
@@ -124,7 +181,7 @@ def cross_validate_choice(
     scores = np.zeros((len(values), len(folds)))
     for i, value in enumerate(values):
         for j, (train, val) in enumerate(folds):
-            model, optimiser = build(value, rng)
+            model, optimiser = _built(build(value, rng), "build(value, rng)")
             fit(
                 model,
                 optimiser,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_nn.validation import check_generator, check_int
+from course_nn.validation import as_float_array, check_generator, check_int, describe
 
 
 def random_projection(
@@ -27,17 +27,18 @@ def random_projection(
     k = check_int(n_components, "n_components", minimum=1)
     check_generator(rng)
     check_int(chunk_size, "chunk_size", minimum=1)
-    sparse = sp.issparse(X)
-    if sparse:
+    if sp.issparse(X):
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"X must hold real numbers, got a sparse matrix of dtype {X.dtype}")
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D matrix (m, d), got shape {X.shape}")
         X = sp.csc_matrix(X, dtype=np.float64)
         if X.nnz and not np.all(np.isfinite(X.data)):
             raise ValueError("X must be finite, got NaN or infinite entries")
     else:
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.size == 0:
-            raise ValueError(f"X must be a non-empty 2-D array (m, d), got shape {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X must be finite, got NaN or infinite entries")
+        if X is None or isinstance(X, str | bytes):
+            raise TypeError(f"X must be a 2-D array or scipy.sparse matrix, got {describe(X)}")
+        X = as_float_array(X, "X", ndim=2)
     m, d = X.shape
     if m == 0 or d == 0:
         raise ValueError(f"X must be non-empty, got shape {X.shape}")
@@ -60,7 +61,5 @@ def pairwise_distances(A) -> np.ndarray:
     """
     from scipy.spatial.distance import pdist
 
-    A = np.asarray(A, dtype=np.float64)
-    if A.ndim != 2:
-        raise ValueError(f"A must be a 2-D array (m, n), got shape {A.shape}")
+    A = as_float_array(A, "A", ndim=2)  # one row gives no pairs: an empty result
     return pdist(A)

@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
+from course_nn import data
 from course_nn.data import (
     LOGIC_FUNCTIONS,
     Split,
@@ -360,3 +361,60 @@ def test_load_digits_split_reproducible(digits):
 def test_load_digits_split_bad_rng():
     with pytest.raises(TypeError, match="rng"):
         load_digits_split(0)
+
+
+# --- noisy labels and topic documents (notebook 04) --------------------------------------------
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.3, 1.0])
+def test_noisy_labels_change_exactly_that_fraction_to_other_classes(fraction):
+    y = np.arange(200) % 10
+    noisy = data.noisy_labels(y, fraction, 10, np.random.default_rng(0))
+    assert noisy.dtype == np.int64 and noisy.shape == y.shape
+    assert np.sum(noisy != y) == round(fraction * 200)  # never "changed" to the same class
+    assert noisy.min() >= 0 and noisy.max() <= 9
+    np.testing.assert_array_equal(y, np.arange(200) % 10)  # the input is not modified
+
+
+def test_noisy_labels_spread_over_the_other_classes():
+    y = np.zeros(20000, dtype=np.int64)
+    noisy = data.noisy_labels(y, 1.0, 5, np.random.default_rng(1))
+    counts = np.bincount(noisy, minlength=5)
+    assert counts[0] == 0
+    # each of the 4 other classes: Binomial(20000, 1/4), std ~ 61
+    assert np.all(np.abs(counts[1:] - 5000) < 5 * 61)
+
+
+def test_noisy_labels_are_reproducible():
+    y = np.arange(50) % 3
+    a = data.noisy_labels(y, 0.4, 3, np.random.default_rng(5))
+    b = data.noisy_labels(y, 0.4, 3, np.random.default_rng(5))
+    np.testing.assert_array_equal(a, b)
+
+
+def test_topic_documents_shape_sparsity_and_words():
+    X, topic = data.topic_documents(300, 5000, np.random.default_rng(0))
+    assert X.shape == (300, 5000) and topic.shape == (300,) and topic.dtype == np.int64
+    assert set(np.unique(X.data)) == {1.0}  # binary features
+    words_per_doc = np.diff(X.indptr)
+    # 20 distinct topic words plus up to 30 random ones (duplicates merge)
+    assert words_per_doc.min() >= 20 and words_per_doc.max() <= 50
+    assert set(np.unique(topic)) == {0, 1}
+
+
+def test_topic_documents_share_words_within_a_topic():
+    X, topic = data.topic_documents(200, 100_000, np.random.default_rng(1))
+    overlap = (X @ X.T).toarray()  # shared words between documents
+    same = topic[:, None] == topic[None, :]
+    np.fill_diagonal(same, False)
+    different = topic[:, None] != topic[None, :]
+    # same topic: 20 words from the same 200 -> about 2 shared; different topics: almost none
+    assert overlap[same].mean() > 1.0
+    assert overlap[different].mean() < 0.1
+
+
+def test_topic_documents_are_reproducible():
+    a, ta = data.topic_documents(20, 1000, np.random.default_rng(3))
+    b, tb = data.topic_documents(20, 1000, np.random.default_rng(3))
+    assert (a != b).nnz == 0
+    np.testing.assert_array_equal(ta, tb)

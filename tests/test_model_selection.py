@@ -19,7 +19,7 @@ from course_nn.model_selection import (
     kfold_indices,
 )
 from course_nn.modules import Linear, Sequential, Tanh
-from course_nn.optim import SGD
+from course_nn.optim import SGD, Optimiser
 
 
 class Recorder(Sequential):
@@ -35,14 +35,15 @@ class Recorder(Sequential):
         return out
 
 
-class Frozen:
+class Frozen(Optimiser):
     """An optimiser that never changes the weights."""
-
-    def zero_grad(self):
-        pass
 
     def step(self):
         pass
+
+
+def frozen(model):
+    return model, Frozen(model)
 
 
 def mean_cross_entropy(scores, labels):
@@ -238,7 +239,7 @@ def test_cross_validate_choice_accuracies_and_best_by_hand():
     def build(value, rng):
         model = fixed_classifier({"wrong": -1.0, "right": 1.0}[value], rng)
         built.append((value, model))
-        return model, Frozen()
+        return model, Frozen(model)
 
     values = ["wrong", "right", "wrong"]
     scores = cross_validate_choice(values, build, X, y, epochs=2, rng=np.random.default_rng(0),
@@ -291,7 +292,7 @@ def test_cross_validate_choice_accepts_any_iterable():
     X, y = separable()
     scores = cross_validate_choice(
         (s for s in (1.0, -1.0)),
-        lambda sign, rng: (fixed_classifier(sign, rng), Frozen()),
+        lambda sign, rng: frozen(fixed_classifier(sign, rng)),
         X, y, epochs=1, rng=np.random.default_rng(0), k=2,
     )
     assert scores.values == [1.0, -1.0] and scores.best == 1.0

@@ -130,7 +130,7 @@ def test_restore_best_with_val_patience_stops_and_restores(snapshots):
     best = int(np.argmin(val_losses)) + 1
     model, history = train(EPOCHS, restore_best=True, val_patience=4)
     assert history.epochs == best + 4
-    assert "validation loss rose" in history.stop_reason
+    assert "validation" in history.stop_reason  # the wording is training.fit's
     assert history.restored_best is True
     assert same(weights(model), states[best - 1])
 
@@ -395,3 +395,139 @@ def test_without_dropout_both_predictions_agree(n):
     X = inputs()
     np.testing.assert_allclose(monte_carlo_proba(model, X, n), predict_proba(model, X),
                                rtol=1e-13, atol=1e-15)
+
+
+# --- which average each predictor computes (notebook 04, 2.3 and 3.8) --------------------------
+
+from course_nn.regularisation import (  # noqa: E402
+    forward_with_masks,
+    monte_carlo_errors,
+    subnetwork_means,
+    torch_forward_with_masks,
+)
+
+
+def _softmax_layer(seed, d=6, c=3, scale=1.0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, scale, (d, c)), rng.normal(0, 0.3, c), rng.random(d)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("p", [0.2, 0.5, 0.8])
+def test_geometric_mean_of_subnetworks_equals_weight_scaling_for_one_softmax_layer(seed, p):
+    W, b, x = _softmax_layer(seed, scale=1.5)
+    arithmetic, geometric = subnetwork_means(W, b, x, p)
+    np.testing.assert_allclose(geometric, layers.softmax(x[None, :] @ W + b)[0], atol=1e-13)
+    np.testing.assert_allclose([arithmetic.sum(), geometric.sum()], [1.0, 1.0], atol=1e-13)
+    # the arithmetic mean is a different number (here by more than rounding)
+    assert np.max(np.abs(arithmetic - geometric)) > 1e-4
+
+
+def test_subnetwork_means_by_hand_for_one_input():
+    # one input x = 1, p = 0.5: kept (prob 1/2) gives scores w / 0.5 + b, dropped gives b
+    W, b, x = np.array([[1.0, -1.0]]), np.zeros(2), np.array([1.0])
+    kept, dropped = layers.softmax(np.array([[2.0, -2.0]]))[0], np.array([0.5, 0.5])
+    arithmetic, geometric = subnetwork_means(W, b, x, 0.5)
+    np.testing.assert_allclose(arithmetic, 0.5 * kept + 0.5 * dropped, rtol=1e-14)
+    unnormalised = np.sqrt(kept * dropped)
+    np.testing.assert_allclose(geometric, unnormalised / unnormalised.sum(), rtol=1e-14)
+
+
+def test_monte_carlo_converges_to_the_arithmetic_mean_not_weight_scaling():
+    # a model that is exactly one softmax layer with input dropout: Dropout, Linear
+    W, b, x = _softmax_layer(7, d=8, scale=1.5)
+    model = Sequential(Dropout(0.5, np.random.default_rng(1)),
+                       Linear(8, 3, np.random.default_rng(2)))
+    model[1].weight[...], model[1].bias[...] = W, b
+    arithmetic, geometric = subnetwork_means(W, b, x, 0.5)
+    X = np.tile(x, (4000, 1))  # 4,000 independent masks, one per row
+    mc = monte_carlo_proba(model, X, 5).mean(axis=0)  # 20,000 sampled sub-networks
+    # each probability is a mean of 20,000 values in [0, 1]: std <= 0.5 / sqrt(20000) ~ 0.0035
+    assert np.max(np.abs(mc - arithmetic)) < 0.015
+    assert np.max(np.abs(arithmetic - geometric)) > 0.05  # far enough apart to tell them apart
+    assert np.max(np.abs(mc - geometric)) > 0.03
+
+
+def test_monte_carlo_masks_are_drawn_per_example():
+    model = mlp([5, 50, 3], np.random.default_rng(0), hidden_drop_prob=0.5)
+    X = np.tile(np.random.default_rng(1).random(5), (10, 1))  # ten identical rows
+    proba = monte_carlo_proba(model, X, 1)
+    assert len({row.tobytes() for row in proba}) > 1  # identical inputs, different sub-networks
+
+
+def test_monte_carlo_errors_are_the_errors_of_growing_averages():
+    model = mlp([4, 20, 3], np.random.default_rng(0), hidden_drop_prob=0.5)
+    X, y = np.random.default_rng(1).random((30, 4)), np.arange(30) % 3
+    errors = monte_carlo_errors(model, X, y, [1, 2, 4])
+    # replay the same stream of sub-networks by hand
+    model_again = mlp([4, 20, 3], np.random.default_rng(0), hidden_drop_prob=0.5)
+    samples = [monte_carlo_proba(model_again, X, 1) for _ in range(4)]
+    for error, n in zip(errors, [1, 2, 4], strict=True):
+        assert error == np.mean(np.mean(samples[:n], axis=0).argmax(axis=1) != y)
+
+
+def test_predict_proba_refuses_a_sigmoid_output_model():
+    model = mlp([3, 4, 2], np.random.default_rng(0), output_activation="sigmoid")
+    with pytest.raises(ValueError, match="raw class scores"):
+        predict_proba(model, np.ones((2, 3)))
+
+
+def test_forward_with_masks_replays_in_torch_with_identical_outputs_and_gradients():
+    import torch
+
+    from course_nn.torch_bridge import to_torch, torch_gradients
+
+    rng = np.random.default_rng(3)
+    model = mlp([6, 9, 9, 3], rng, activation="relu", input_drop_prob=0.2, hidden_drop_prob=0.5)
+    X, y = rng.standard_normal((7, 6)), rng.integers(0, 3, 7)
+    scores, scales = forward_with_masks(model, X)
+    assert [s.shape for s in scales] == [(7, 6), (7, 9), (7, 9)]  # one mask per example
+    assert all(set(np.unique(s)) <= {0.0, 1 / 0.8, 2.0} for s in scales)
+    _, dscores = layers.softmax_cross_entropy(scores, y)
+    model.zero_grad()
+    model.backward(dscores)
+    torch_model = to_torch(model)
+    out = torch_forward_with_masks(torch_model, torch.tensor(X), scales)
+    torch.nn.functional.cross_entropy(out, torch.tensor(y)).backward()
+    np.testing.assert_allclose(out.detach().numpy(), scores, rtol=1e-12, atol=1e-14)
+    theirs = torch_gradients(model, torch_model)
+    for name, grad in model.gradients().items():
+        np.testing.assert_allclose(grad, theirs[name], rtol=1e-10, atol=1e-13)
+
+
+def test_forward_with_masks_gradients_match_finite_differences():
+    rng = np.random.default_rng(4)
+    model = mlp([4, 5, 3], rng, activation="tanh", input_drop_prob=0.25, hidden_drop_prob=0.5)
+    X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    scores, scales = forward_with_masks(model, X)
+    _, dscores = layers.softmax_cross_entropy(scores, y)
+    model.zero_grad()
+    model.backward(dscores)
+    weight = model.parameters()["1.weight"]
+
+    def loss_of(w):  # the same masks, replayed by hand
+        saved = weight.copy()
+        weight[...] = w
+        h = np.tanh((X * scales[0]) @ weight + model[1].bias) * scales[1]
+        out = h @ model[4].weight + model[4].bias
+        weight[...] = saved
+        return layers.softmax_cross_entropy(out, y)[0]
+
+    numeric = numerical_gradient(loss_of, weight.copy())
+    assert relative_error(numeric, model.gradients()["1.weight"]) < 1e-7
+
+
+def test_torch_forward_with_masks_refuses_the_wrong_number_or_shape_of_masks():
+    import torch
+
+    from course_nn.torch_bridge import to_torch
+
+    model = mlp([3, 4, 2], np.random.default_rng(0), hidden_drop_prob=0.5)
+    torch_model = to_torch(model)
+    X = torch.ones(2, 3, dtype=torch.float64)
+    with pytest.raises(ValueError, match="scales"):
+        torch_forward_with_masks(torch_model, X, [])
+    with pytest.raises(ValueError, match="scales"):
+        torch_forward_with_masks(torch_model, X, [np.ones((3, 4))])
+    with pytest.raises(TypeError, match="X"):
+        torch_forward_with_masks(torch_model, np.ones((2, 3)), [np.ones((2, 4))])
