@@ -18,7 +18,10 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 SCRIPTS := $(NOTEBOOKS:.ipynb=.py)
 # Saved and validated notebooks carry no progress bars and create no live sliders (see
 # course_nn.notebook.live_interact): the same settings apply when executing and validating.
-NB_ENV := COURSE_NN_PROGRESS=off COURSE_NN_WIDGETS=off
+# One BLAS thread: the notebooks' matrices are small, and on a 2-core machine OpenBLAS's second
+# thread spun against the kernel's other work, slowing small products up to tenfold (a cell of
+# notebook 05 passed nbval's 300 s limit). This sets the thread count only, never the kernel.
+NB_ENV := COURSE_NN_PROGRESS=off COURSE_NN_WIDGETS=off OPENBLAS_NUM_THREADS=1
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NBVAL := $(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-cell-timeout=300 \
 	--nbval-sanitize-with nbval_sanitize.cfg

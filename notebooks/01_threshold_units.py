@@ -945,5 +945,5 @@ for factor in (0.99, 1.01):  # one step from w = 0 towards t = 1, just below and
 # * Winnow's multiplicative update is the perceptron's step on the log-weights (exponentiated
 #   gradient), and it beats additive updates when few of many inputs matter.
 #
-# **Next**, notebook 02 replaces the step by a smooth sigmoid, so that a gradient exists for the
+# **Next**, [notebook 02](02_logistic_units.ipynb) replaces the step by a smooth sigmoid, so that a gradient exists for the
 # hidden layers that XOR needs; notebook 03 turns that into backpropagation.

@@ -767,5 +767,5 @@ exercises.check_steepness_and_threshold(np.log(9.0), 2.0)
 #   carries the factor $o(1 - o)$ and stalls on confidently wrong outputs; the cross-entropy's
 #   is simply $o - t$.
 #
-# **Next**, notebook 03 stacks logistic units into layers and uses the chain rule to pass the
+# **Next**, [notebook 03](03_backpropagation.ipynb) stacks logistic units into layers and uses the chain rule to pass the
 # $\delta$s of this notebook backwards to the hidden units: backpropagation.

@@ -861,5 +861,5 @@ exercises.check_parameter_count(count)
 #   8×8 digits about as well as scikit-learn's MLP; an RBF support vector machine does better on
 #   this small data set.
 #
-# **Next**, notebook 04 looks at what the validation curve hinted at: over-fitting, and the
+# **Next**, [notebook 04](04_regularisation.ipynb) looks at what the validation curve hinted at: over-fitting, and the
 # remedies (early stopping, cross-validation, weight decay, dropout).

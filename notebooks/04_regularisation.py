@@ -1050,5 +1050,5 @@ exercises.check_networks_trained(plan["settings"] * plan["k"] + 1)
 #   a Gaussian random projection turns sparse, very wide rows into a few hundred dense numbers
 #   while keeping their distances.
 #
-# **Next**, the course turns the network on itself: autoencoders, which learn to reproduce their
+# **Next**, [notebook 05](05_autoencoders.ipynb) turns the network on itself: autoencoders, which learn to reproduce their
 # inputs through a narrow hidden layer, a learned code instead of a random one.

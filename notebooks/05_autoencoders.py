@@ -681,5 +681,5 @@ exercises.check_pca_error(sum(values[k_code:]))
 #   this data with seeds and spread.
 # * A denoising autoencoder learns to restore corrupted inputs.
 #
-# **Next**, notebook 06 (coming) builds convolutional networks, whose filters are shared across
+# **Next**, [notebook 06](06_convolutional_networks.ipynb) builds convolutional networks, whose filters are shared across
 # the image instead of learned separately for every position.

@@ -567,7 +567,8 @@ for width in (2, 64):
 # PyTorch section below runs on one when there is one (the cell after this reports the device;
 # no GPU timing is shown when there is none). Without one, data can be split over several
 # processes that each compute gradients on part of a batch and average them (data
-# parallelism): an appendix notebook on data-parallel training is coming. And smaller helps:
+# parallelism): the appendix, [notebook 10](10_data_parallel_training.ipynb), does that with
+# PyTorch's DistributedDataParallel and measures it. And smaller helps:
 # float32 instead of float64, fewer filters, smaller images.
 
 # %% tags=["nbval-ignore-output"]
@@ -739,5 +740,5 @@ exercises.check_avg_pool_backward(avg_pool_backward)
 # * Debug by overfitting a little data first, checking gradients, and watching loss *and*
 #   accuracy.
 #
-# **Next** (coming): notebook 07 uses the same convolutions on text: a sentence is a 1-D signal of word
+# **Next**, [notebook 07](07_text_cnns.ipynb) uses the same convolutions on text: a sentence is a 1-D signal of word
 # vectors.

@@ -274,7 +274,7 @@ print("one sweep == sum over paths, largest difference < 1e-12:",
 # With $W_h$ scaled so that its largest singular value is $\sigma$, the norm of the product is
 # at most $\sigma^k$, so for $\sigma < 1$ it shrinks at least geometrically: early words
 # barely affect the gradient. Move the slider to see what happens for $\sigma > 1$, where the
-# bound no longer forces it down (notebook 09 — coming — is about this).
+# bound no longer forces it down ([notebook 09](09_gradient_clipping.ipynb) is about this).
 
 # %%
 def plot_jacobian_norms(sigma=0.9, ax=None):
@@ -550,5 +550,5 @@ exercises.check_masked_mean(masked_mean)
 #   gains over tagging each word with its most frequent tag, and what reading the sentence in
 #   both directions adds.
 #
-# **Next** (coming): notebook 09 follows $\partial h_t/\partial h_{t-k}$ further back, where it
+# **Next**, [notebook 09](09_gradient_clipping.ipynb) follows $\partial h_t/\partial h_{t-k}$ further back, where it
 # vanishes or explodes, and the remedies: gradient clipping and the LSTM.

@@ -50,6 +50,7 @@ def test_student_notebook_has_no_solution_and_its_stubs_say_not_yet(notebook, st
 
     monkeypatch.setenv("COURSE_NN_PROGRESS", "off")
     monkeypatch.setenv("COURSE_NN_WIDGETS", "off")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # as make execute and nbval run them
     student = nbformat.read(path, as_version=4)
     NotebookClient(student, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
