@@ -59,6 +59,8 @@ rng = course_nn.seed(0)
 device = course_nn.choose_device()
 print(versions_report(device))
 
+
+# %% [markdown]
 # ## 1 · The idea
 #
 # ### The problem backpropagation solves

@@ -77,6 +77,16 @@ def test_notebook_is_paired_and_in_sync(notebook):
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_no_markdown_is_swallowed_by_a_code_cell(script):
+    # A "# ## heading" block without its "# %% [markdown]" line becomes comments in the code
+    # cell above it: the text vanishes from the page and the book's heading levels break.
+    for cell in jupytext.read(script).cells:
+        if cell.cell_type == "code":
+            headings = [ln for ln in cell.source.splitlines() if ln.startswith("# #")]
+            assert not headings, f"{script.name}: markdown inside a code cell: {headings[:2]}"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_every_script_has_its_notebook(script):
     assert script.with_suffix(".ipynb").exists(), f"{script.name} has no paired .ipynb"
 
