@@ -50,3 +50,20 @@ def test_page_loads_nothing_from_outside_the_site(page):
     parser.feed(page.read_text(encoding="utf-8"))
     external = [url for url in parser.loaded if EXTERNAL.match(url)]
     assert external == [], f"{page.name} loads {external}"
+
+
+SOLUTION = re.compile(r'<div class="cell tag_solution[^"]*">\s*<details class="([^"]*)"([^>]*)>'
+                      r'(.*?)</details>', re.DOTALL)
+
+
+@pytest.mark.parametrize("page", [p for p in _pages() if p.parent.name == "notebooks"],
+                         ids=lambda p: p.name)
+def test_solutions_are_closed_toggles_hiding_code_and_output(page):
+    html = page.read_text(encoding="utf-8")
+    solutions = SOLUTION.findall(html)
+    assert len(solutions) == html.count("tag_solution"), "a solution cell is not in a toggle"
+    assert 2 <= len(solutions) <= 4, f"{page.name}: {len(solutions)} solutions"
+    for classes, attributes, inner in solutions:
+        assert "hide" in classes and "open" not in attributes  # closed until the reader opens it
+        assert "Show solution" in inner
+        assert "cell_input" in inner and "cell_output" in inner  # code and output both inside
