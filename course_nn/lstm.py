@@ -38,6 +38,7 @@ import numpy as np
 from course_nn import layers
 from course_nn.modules import Linear, Module
 from course_nn.recurrent import RNN, to_torch_rnn
+from course_nn.torch_bridge import check_torch_training
 from course_nn.validation import (
     check_array,
     check_bool,
@@ -493,14 +494,7 @@ def fit_torch_regressor(torch_model, optimiser, X, y, *, epochs: int, batch_size
     _check_torch_sequences(torch_model, X)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(optimiser, torch.optim.Optimizer):
-        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {describe(optimiser)}")
-    owned = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    if not all(id(p) in owned for p in torch_model.parameters()):
-        raise ValueError("optimiser must be built on torch_model.parameters(), "
-                         "got an optimiser for another model")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
+    check_torch_training(torch_model, optimiser, generator)
     if not isinstance(y, torch.Tensor) or tuple(y.shape) != (X.shape[0],):
         raise ValueError(f"y must be a tensor of shape (N,) with N={X.shape[0]} matching X, "
                          f"got {describe(y) if not torch.is_tensor(y) else tuple(y.shape)}")

@@ -156,6 +156,21 @@ def _torch_data(torch_model, X, name: str = "X"):
     return int(out.shape[1]) if out.ndim == 2 else None
 
 
+def check_torch_training(torch_model, optimiser, generator) -> None:
+    """Check the arguments every torch training helper shares: ``optimiser`` is a torch
+    optimiser built on ``torch_model``'s trainable parameters, ``generator`` a torch.Generator."""
+    import torch
+
+    if not isinstance(optimiser, torch.optim.Optimizer):
+        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {describe(optimiser)}")
+    owned = {id(p) for group in optimiser.param_groups for p in group["params"]}
+    if not all(id(p) in owned for p in torch_model.parameters() if p.requires_grad):
+        raise ValueError("optimiser must be built on torch_model.parameters(), "
+                         "got an optimiser for another model")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
+
+
 def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, generator):
     """Train a torch classifier with cross-entropy, mini-batches drawn by ``generator``.
 
@@ -170,14 +185,7 @@ def fit_torch(torch_model, optimiser, X, y, *, epochs: int, batch_size: int, gen
     _check_torch_model(torch_model, "Module")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(optimiser, torch.optim.Optimizer):
-        raise TypeError(f"optimiser must be a torch.optim.Optimizer, got {describe(optimiser)}")
-    owned = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    if not all(id(p) in owned for p in torch_model.parameters()):
-        raise ValueError("optimiser must be built on torch_model.parameters(), "
-                         "got an optimiser for another model")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
+    check_torch_training(torch_model, optimiser, generator)
     classes = _torch_data(torch_model, X)
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"y must be a torch.Tensor (N,) of int64 labels, got {describe(y)}")
