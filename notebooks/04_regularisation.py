@@ -2,7 +2,7 @@
 # # 04 · Overfitting, regularisation and dropout
 #
 # Notebook 03 ended with a warning sign: the training loss of the digit network kept falling while
-# its validation loss turned up. This notebook is about that gap between fitting the training data
+# its validation loss stopped improving. This notebook is about that gap between fitting the training data
 # and doing well on new data. It measures over-fitting, then tries the remedies one by one: stop
 # early and keep the best weights; choose the number of epochs and of hidden units by 10-fold
 # cross-validation; shrink the weights (weight decay); and drop units at random while training
