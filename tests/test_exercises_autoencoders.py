@@ -8,20 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from checks import assert_correct, assert_not_yet
+
 from course_nn.exercises import autoencoders as ex
-from course_nn.exercises.result import CheckResult
-
-
-def assert_correct(result):
-    assert isinstance(result, CheckResult) and result.ok, repr(result)
-    assert repr(result).startswith("Correct.")
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult) and not result.ok
-    assert repr(result).startswith("Not yet: ")
-    for fragment in fragments:
-        assert fragment in repr(result), (fragment, repr(result))
 
 
 # --- Exercise 1: the L1 penalty's gradient -----------------------------------------------------

@@ -1,44 +1,17 @@
 """course_nn.exercises.backprop: right answers pass in every numeric form, slips get a helpful
 "Not yet", malformed answers never raise, and a "Correct." never restates the answer."""
 
-import re
 from fractions import Fraction
 
 import numpy as np
 import pytest
 import torch
+from checks import assert_correct_without_numbers, assert_not_yet, numeric_forms
 
 from course_nn import layers
-from course_nn.exercises import CheckResult
 from course_nn.exercises import backprop as ex
 from course_nn.gradcheck import numerical_gradient, relative_error
 from course_nn.modules import mlp
-
-
-def assert_correct_without_numbers(result):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is True, repr(result)
-    assert repr(result).startswith("Correct.")
-    assert not re.search(r"\d", result.message), result.message
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: ")
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
-
-
-def numeric_forms(value):
-    return [
-        value, float(value), np.float64(value), np.float32(value), np.array(value),
-        np.array([value]), [value], torch.tensor(value, dtype=torch.float64),
-        torch.tensor(float(value), requires_grad=True), torch.tensor([value]),
-        Fraction(value).limit_denominator(100000),
-    ]
-
 
 NOT_NUMBERS = [None, "0.032", "7510", b"1", True, np.True_, {"a": 1.0}, object(), 1 + 2j,
                [0.1, 0.2], [0.1, "a"], np.nan, -np.inf, lambda: 0.0]

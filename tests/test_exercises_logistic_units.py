@@ -1,15 +1,14 @@
 """course_nn.exercises.logistic_units: right answers pass in every numeric form, wrong ones get
 a helpful "Not yet", nothing raises, and a "Correct." never restates the answer."""
 
-import re
 import warnings
 from fractions import Fraction
 
 import numpy as np
 import pytest
 import torch
+from checks import assert_correct, assert_correct_without_numbers, assert_not_yet, numeric_forms
 
-from course_nn.exercises import CheckResult
 from course_nn.exercises.logistic_units import (
     CROSS_ENTROPY_STEP,
     SLOPE_OUTPUT,
@@ -22,37 +21,6 @@ from course_nn.exercises.logistic_units import (
     reference_tanh_unit_loss_and_grad,
 )
 from course_nn.gradcheck import numerical_gradient, relative_error
-
-
-def assert_correct(result):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is True, repr(result)
-    assert repr(result).startswith("Correct.")
-
-
-def assert_correct_without_numbers(result):
-    """A numeric exercise's Correct verdict must not restate the answer: no digits at all."""
-    assert_correct(result)
-    assert not re.search(r"\d", result.message), result.message
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: ")
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
-
-
-def numeric_forms(value):
-    """The same number as a reader might type or compute it."""
-    return [
-        value, float(value), np.float64(value), np.float32(value), np.array(value),
-        np.array([value]), [value], torch.tensor(value, dtype=torch.float64),
-        torch.tensor(float(value), requires_grad=True), torch.tensor([value]),
-        Fraction(value).limit_denominator(100000),
-    ]
 
 
 def array_forms(values):

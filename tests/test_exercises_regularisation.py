@@ -7,27 +7,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import torch
+from checks import assert_correct, assert_not_yet
 
 from course_nn import layers, modules, optim, training
 from course_nn.exercises import regularisation as ex
 
 GAMMA = 1 - 0.05 * 0.004  # 0.9998
-
-
-def assert_correct(result, *answer_texts):
-    assert bool(result) is True
-    text = repr(result)
-    assert text.startswith("Correct.")
-    for answer in answer_texts:  # a correct verdict never restates the answer
-        assert answer not in text, text
-
-
-def assert_not_yet(result, *fragments):
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: "), text
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
 
 
 def number_forms(value):

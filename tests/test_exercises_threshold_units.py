@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_nn.exercises import CheckResult
+# --- exercise 1: NAND -------------------------------------------------------------------------
+from checks import assert_correct, assert_not_yet
+
 from course_nn.exercises.threshold_units import (
     LMS_EXAMPLE,
     check_lms_single_example_rate,
@@ -17,28 +19,6 @@ from course_nn.exercises.threshold_units import (
     lms_single_example_rate,
     perceptron_criterion_cases,
 )
-
-
-def assert_correct(result, *forbidden):
-    """Correct, and the message restates none of the ``forbidden`` answer strings."""
-    assert isinstance(result, CheckResult)
-    assert bool(result) is True
-    text = repr(result)
-    assert text.startswith("Correct."), text
-    for fragment in forbidden:
-        assert fragment not in text, (fragment, text)
-
-
-def assert_not_yet(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert bool(result) is False
-    text = repr(result)
-    assert text.startswith("Not yet: "), text
-    for fragment in fragments:
-        assert fragment in text, (fragment, text)
-
-
-# --- exercise 1: NAND -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
