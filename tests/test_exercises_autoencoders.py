@@ -7,11 +7,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import torch
-
 from checks import assert_correct, assert_not_yet
 
 from course_nn.exercises import autoencoders as ex
-
 
 # --- Exercise 1: the L1 penalty's gradient -----------------------------------------------------
 
